@@ -1,0 +1,31 @@
+# gongkai — make demo | make test | make bench
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test bench score clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/gongkai check examples/ ; test $$? -le 1
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python tools/bench.py
+
+# Score against the shared real-report corpus (developers and CI only; a user's machine has no ../shared).
+score: $(STAMP)
+	$(PY) ../shared/tools/score.py --cmd '$(BIN)/gongkai parse {input} --json' --cases ../shared/corpus
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache

@@ -1,0 +1,165 @@
+"""The `gongkai` command line: parse, check and explain reports.
+
+Exit status: 0 clean; 1 when `check` finds an error; 2 when an input cannot be read (the message
+says why, on one line of stderr). In a directory run one unreadable file never stops the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .api import parse_path, report_files
+from .errors import InputError
+from .model import Report
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="gongkai（公开）：读取、核对政府信息公开工作年度报告。")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
+
+
+def _inputs(paths: list[Path]) -> Iterator[Path]:
+    for p in paths:
+        if p.is_dir():
+            yield from report_files(p)
+        else:
+            yield p
+
+
+def _parse_each(paths: list[Path]) -> Iterator[tuple[Path, Report | None]]:
+    """Parse every input; an unreadable one is reported on stderr and yields None."""
+    for path in _inputs(paths):
+        try:
+            yield path, parse_path(path)
+        except InputError as e:
+            err.print(f"[red]无法读取[/red] {path}：{e}")
+            yield path, None
+        except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
+            err.print(f"[red]内部错误[/red] {path}：{type(e).__name__}: {e}（请报告此问题）")
+            yield path, None
+
+
+def _dump(doc: dict, indent: int | None) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=indent)
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(help="报告文件，或包含报告的目录（递归）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（单个文件）")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（目录）")] = False,
+    provenance: Annotated[bool, typer.Option(help="附带每格来源（provenance）")] = True,
+) -> None:
+    """读取报告，输出 spec/OUTPUT.md 规定的 JSON。"""
+    failed = False
+    one_document = path.is_file() and not jsonl
+    for _, report in _parse_each([path]):
+        if report is None:
+            failed = True
+            continue
+        doc = report.to_json(provenance=provenance)
+        print(_dump(doc, 1 if one_document or (as_json and not jsonl) else None))
+    if failed:
+        raise typer.Exit(2)
+
+
+def _print_report(console: Console, path: Path, report: Report) -> None:
+    errors = sum(f.severity == "error" for f in report.findings)
+    warnings = sum(f.severity == "warning" for f in report.findings)
+    status = "[bold red]有错误[/]" if errors else "[yellow]有警告[/]" if warnings else "[green]通过[/]"
+    console.rule(f"{path}")
+    console.print(f"单位：{report.organization or '（未识别）'}    年度：{report.year or '（未识别）'}    "
+                  f"格式：{report.template}    发布日期：{report.published or '（未印）'}    结论：{status}")
+    cells = sum(len(r) for t in report.tables.values() for r in t.values())
+    filled = sum(c.value is not None for t in report.tables.values() for r in t.values() for c in r.values())
+    console.print(f"读取表格 {len(report.tables)} 张，单元格 {cells} 个（有数值 {filled} 个）；"
+                  f"错误 {errors}，警告 {warnings}，提示 {len(report.findings) - errors - warnings}")
+    if not report.findings:
+        return
+    table = RichTable(show_lines=False, expand=True)
+    table.add_column("级别", no_wrap=True)
+    table.add_column("规则", no_wrap=True)
+    table.add_column("说明", ratio=3)
+    table.add_column("单元格", ratio=2, overflow="fold")
+    for f in report.findings:
+        label, style = _SEVERITY[f.severity]
+        cells_text = ", ".join(f.cells[:6]) + (f" 等 {len(f.cells)} 格" if len(f.cells) > 6 else "")
+        table.add_row(f"[{style}]{label}[/]", f.rule, f.message, cells_text)
+    console.print(table)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（可多个）")],
+    as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
+) -> None:
+    """核对报告：勾稽关系、格式规范等，输出中文核对意见。"""
+    console = Console(highlight=False)
+    unreadable = has_error = False
+    count = 0
+    for path, report in _parse_each(paths):
+        count += 1
+        if report is None:
+            unreadable = True
+            continue
+        has_error |= any(f.severity == "error" for f in report.findings)
+        if as_json:
+            doc = report.to_json(provenance=False)
+            print(_dump({"source": doc["source"], "report": doc["report"], "findings": doc["findings"]}, None))
+        else:
+            _print_report(console, path, report)
+    if count == 0:
+        err.print("[red]没有找到报告文件[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(2 if unreadable else 1 if has_error else 0)
+
+
+@app.command()
+def explain(
+    path: Annotated[Path, typer.Argument(help="报告文件")],
+    table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
+) -> None:
+    """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
+    results = list(_parse_each([path]))
+    report = results[0][1] if results else None
+    if report is None:
+        raise typer.Exit(2)
+    console = Console(highlight=False)
+    for key, source in report.meta_sources.items():
+        console.print(f"{key}: {getattr(report, key)}  ← {source}")
+    console.print(f"template: {report.template}")
+    for tkey, rows in report.tables.items():
+        if table and tkey != table:
+            continue
+        out = RichTable(title=tkey, expand=True)
+        for name in ("单元格", "值", "原文", "行号", "行标签", "列表头"):
+            out.add_column(name, overflow="fold")
+        for rkey, cells in rows.items():
+            for ckey, cell in cells.items():
+                out.add_row(f"{rkey}.{ckey}", "空" if cell.value is None else str(cell.value),
+                            cell.printed if cell.printed is not None else "（未读到）",
+                            str(cell.line or ""), f"{cell.row_label or ''}" + (f" (第{cell.row_line}行)" if cell.row_line else ""),
+                            cell.column_label or "（按表格规定顺序）")
+        console.print(out)
+
+
+def main() -> None:
+    """Console-script entry: run the app; never show a traceback for bad input."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("已中断")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""document → report: metadata, the form used, and the three tables read by their labels."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from ..forms import Form, Table, form_for_year, label_key
+from ..model import Cell, Finding, Report
+from ..read import Document, Piece
+from .meta import read_meta
+from .sections import Found, find_sections
+from .tables import TableRead, read_table
+from .template import detect_form
+
+__all__ = ["extract"]
+
+_REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
+
+
+def _looks_like_report(text: str) -> bool:
+    """An annual disclosure report speaks of 信息公开 and of at least two of its statutory topics."""
+    if not any(w in text for w in _REPORT_WORDS):
+        return False
+    topics = ("主动公开", "依申请", "申请", "行政复议", "年度报告", "存在的主要问题", "收费")
+    return sum(1 for t in topics if t in text) >= 2
+
+
+def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Piece]:
+    """The pieces of the section that holds `table`; the whole document if its heading is missing."""
+    for found in sections:
+        if found.section.table == table.key:
+            return [p for p in pieces if found.line < p.line < found.end]
+    return pieces
+
+
+def _complete(table: Table, read: TableRead, findings: list[Finding]) -> dict[str, dict[str, Cell]]:
+    """Rows and cells in form order; rows the form has but the report does not show become null
+    cells with a P-1 finding, except official rows the report printed differently (instead_of)."""
+    printed_instead = {k for r in table.rows if r.instead_of and r.key in read.cells for k in r.instead_of}
+    out: dict[str, dict[str, Cell]] = {}
+    missing: list[str] = []
+    for row in table.rows:
+        if row.key in read.cells:
+            cells = read.cells[row.key]
+            out[row.key] = {c: cells[c] for c in table.row_columns(row) if c in cells}
+        elif row.instead_of or row.key in printed_instead:
+            continue
+        else:
+            out[row.key] = {c: Cell(None) for c in table.row_columns(row)}
+            missing.append(row.key)
+    for row_key in missing:
+        row = table.row(row_key)
+        findings.append(Finding(
+            "P-1", "warning",
+            f"表{table.number}未找到「{row.name}」行（或其后没有数值），该行各格留空",
+            [f"{table.key}.{row_key}.{c}" for c in table.row_columns(row)]))
+    for path, reason in read.unplaced:
+        row_key, col = path.split(".")
+        row, column = table.row(row_key), table.column(col)
+        findings.append(Finding("P-1", "warning",
+                                f"表{table.number}「{row.name}」行「{column.name}」列：{reason}，该格留空",
+                                [f"{table.key}.{path}"]))
+    return out
+
+
+def extract(doc: Document, path: str, sha256: str) -> Report:
+    """Read a Document into a Report (tables, fields and reading problems; no checks yet)."""
+    text = doc.text
+    if not _looks_like_report(text):
+        raise InputError("不是政府信息公开工作年度报告（未找到“政府信息公开”及年度报告的主要内容）")
+    meta = read_meta(doc.lines)
+    report = Report(path=path, sha256=sha256, source_format=doc.source_format, encoding=doc.encoding,
+                    organization=meta.organization, year=meta.year, published=meta.published,
+                    meta_sources=meta.sources)
+    form: Form | None = detect_form(label_key(text), meta.year)
+    sections = find_sections(doc.lines)
+    if form is None and meta.year is not None:
+        form = form_for_year(meta.year)
+    reads: dict[str, TableRead] = {}
+    if form is not None:
+        for table in form.tables:
+            reads[table.key] = read_table(table, _scope(table, sections, doc.pieces))
+    if not any(r.rows_seen for r in reads.values()):
+        report.template = "legacy" if meta.year is None or meta.year < 2019 else "unknown"
+        if meta.year is not None and meta.year >= 2019:
+            report.findings.append(Finding(
+                "Q-TPL-3", "warning", "报告中未找到可读取的统计表（表格可能缺失或以图片发布）", []))
+        return report
+    assert form is not None
+    report.template = form.key
+    for table in form.tables:
+        report.tables[table.key] = _complete(table, reads[table.key], report.findings)
+    return report

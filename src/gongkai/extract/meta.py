@@ -1,0 +1,187 @@
+"""Report fields: the reporting body, the year reported on, and the publication date.
+
+Each field is taken from the most specific place that prints it, in a fixed order of trust, and
+the place is recorded (it shows in `provenance.report`):
+
+- organization: the title line (`川汇区人民政府办公室 2019年政府信息公开工作年度报告`), the
+  signature line above the closing date, then `发布机构` / `来源` page metadata. A bare place name
+  (`江油市`, `会同县`) names its people's government.
+- year: the title, the statistics period (`统计期限自2022年1月1日…`), then the first year the
+  overview speaks of, then the publication year minus one.
+- published: a labelled page date (`发布日期`, `时间:`, `生成日期`), a bare date-time at the top of
+  the page, then the signature date at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_TITLE = re.compile(r"(?P<org>[^\s\d|:：]{2,40}?)?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*"
+                    r"(?P<org2>[^\s\d|]{0,40}?)\s*政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_TITLE_TAIL = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_PERIOD = re.compile(r"(?:统计期限|统计时限|数据统计|统计时间|统计区间|统计范围)[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_FIRST_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_LABELLED_DATE = re.compile(
+    r"(?:发布日期|发布时间|成文日期|生成日期|公开日期|发文日期|日期|时间)\s*[:：|]?\s*[|]?\s*"
+    r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_BARE_DATETIME = re.compile(r"^\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)")
+_SIGNATURE_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_META_ORG = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息来源|文章来源|主办单位)\s*[:：|]?\s*[|(（]?\s*"
+                       r"([\u4e00-\u9fff]{2,40}?)\s*[)）|]?\s*(?:\s|$|\||时间|发布|访问|浏览|阅读|日期|生成)")
+_BODY_SUFFIX = re.compile(r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|局|厅|委|办|院|署|中心|处|所|街道办事处|"
+                          r"管委会|管理委员会|人民政府办公室|公司|站|队|馆|会)$")
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗|自治旗|特区|林区|镇|乡|街道)$")
+_CLEAN_PREFIX = re.compile(r"^(关于|关于公布|公布)")
+# Self-references by which a department's report names itself, and what kind of body that is.
+_SELF = re.compile(r"我(局|委|办|厅|院|署|中心)")
+
+
+@dataclass
+class Meta:
+    organization: str | None = None
+    year: int | None = None
+    published: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _body(name: str | None) -> str | None:
+    """A reporting body's name from a printed name: bare places become their government."""
+    if not name:
+        return None
+    name = _CLEAN_PREFIX.sub("", name.strip(" |:：()（）《》“”\"'"))
+    if len(name) < 2:
+        return None
+    if _PLACE.match(name) and not _BODY_SUFFIX.search(name):
+        return name + "人民政府"
+    return name
+
+
+def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
+    """(organization, year, line) from the first title line, joining a title split over lines."""
+    for i, line in enumerate(lines[:80]):
+        text = line.strip().strip("|").strip()
+        if not text or len(text) > 80:
+            continue
+        m = _TITLE.search(text)
+        if m:
+            org = (m.group("org") or "").strip() or (m.group("org2") or "").strip()
+            if not org and i > 0:
+                prev = next((lines[j].strip().strip("|").strip() for j in range(i - 1, max(-1, i - 3), -1)
+                             if lines[j].strip()), "")
+                if prev and len(prev) <= 40 and _BODY_SUFFIX.search(prev) or _PLACE.match(prev or ""):
+                    org = prev
+            return org or None, int(m.group("year")), i + 1
+        # "会同县2022年政府信息公开" / "工作年度报告" split over two lines
+        if i + 1 < len(lines):
+            joined = text + lines[i + 1].strip().strip("|").strip()
+            m = _TITLE.search(joined)
+            if m and len(joined) <= 80:
+                org = (m.group("org") or "").strip() or (m.group("org2") or "").strip()
+                return org or None, int(m.group("year")), i + 1
+    return None, None, None
+
+
+def _signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """(organization, ISO date) from the closing signature: a body name above a date line."""
+    tail = [(i, l.strip().strip("|").strip()) for i, l in enumerate(lines)][-25:]
+    for k in range(len(tail) - 1, -1, -1):
+        i, text = tail[k]
+        m = _SIGNATURE_DATE.match(text)
+        if not m:
+            continue
+        iso = _iso(*m.groups())
+        org = None
+        for j in range(k - 1, max(-1, k - 4), -1):
+            cand = tail[j][1]
+            if not cand:
+                continue
+            if 2 <= len(cand) <= 40 and _BODY_SUFFIX.search(cand) and not re.search(r"[,，。;；:：]", cand):
+                org = cand
+            break
+        return org, iso
+    return None, None
+
+
+def _department(text: str, government: str) -> str | None:
+    """`东湖区统计局` for a report published on 东湖区人民政府's site that calls itself 我局 and
+    is about 统计: the page names the site, the text names the body."""
+    selfs = _SELF.findall(text)
+    if len(selfs) < 2:
+        return None
+    kind = max(set(selfs), key=selfs.count)
+    place = government.removesuffix("人民政府")
+    if not _PLACE.match(place):
+        return None
+    from .departments import DEPARTMENT_STEMS
+
+    counts = {stem: text.count(stem) for stem in DEPARTMENT_STEMS}
+    stem, hits = max(counts.items(), key=lambda kv: kv[1])
+    if hits < 3:
+        return None
+    return f"{place}{stem}{kind}"
+
+
+def read_meta(lines: list[str]) -> Meta:
+    meta = Meta()
+    text = "\n".join(lines)
+    head = lines[:30]
+
+    org, year, title_line = _title(lines)
+    if year:
+        meta.year, meta.sources["year"] = year, f"标题（第 {title_line} 行）"
+    body = _body(org)
+    if body:
+        meta.organization, meta.sources["organization"] = body, f"标题（第 {title_line} 行）"
+
+    sig_org, sig_date = _signature(lines)
+    if not meta.organization and sig_org:
+        meta.organization, meta.sources["organization"] = _body(sig_org), "落款"
+    if not meta.organization:
+        for line in head:
+            m = _META_ORG.search(line + " ")
+            if m and _body(m.group(1)):
+                gov = _body(m.group(1))
+                dept = _department(text, gov) if gov and gov.endswith("人民政府") else None
+                meta.organization = dept or gov
+                meta.sources["organization"] = "正文自称与发布机构" if dept else "页面发布机构/来源"
+                break
+
+    if meta.year is None:
+        m = _PERIOD.search(text)
+        if m:
+            meta.year, meta.sources["year"] = int(m.group(1)), "统计期限"
+
+    for line in head:
+        m = _LABELLED_DATE.search(line)
+        if m and (iso := _iso(*m.groups())):
+            meta.published, meta.sources["published"] = iso, "页面发布日期"
+            break
+    if meta.published is None:
+        for line in head[:12]:
+            m = _BARE_DATETIME.match(line)
+            if m and (iso := _iso(*m.groups())):
+                meta.published, meta.sources["published"] = iso, "页面时间"
+                break
+    if meta.published is None and sig_date:
+        meta.published, meta.sources["published"] = sig_date, "落款日期"
+
+    if meta.year is None:
+        for line in lines:
+            if "总体情况" in line or "概述" in line:
+                continue
+            m = _FIRST_YEAR.search(line)
+            if m and len(line) > 20:
+                meta.year, meta.sources["year"] = int(m.group(1)), "正文首个年份"
+                break
+    if meta.year is None and meta.published:
+        meta.year, meta.sources["year"] = int(meta.published[:4]) - 1, "发布年份减一"
+    return meta

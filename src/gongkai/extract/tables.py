@@ -1,0 +1,425 @@
+"""Read a statutory table from the piece stream by its labels, never by the order of numbers.
+
+The chain, one small step each (as in pdfplumber's table finder):
+
+    pieces → runs (alternating label text and values)
+           → row anchors (the row label a run ends with)
+           → column order (the headers printed before the first row of a block)
+           → cells (values assigned to the row's columns; blanks placed only when certain)
+
+A value run belongs to the row whose label ends the text run just before it. Column headers are
+scanned in the text before that label; a table printed as one data row under grouped headers
+(表四) is read from its header tree. Where a row prints fewer values than it has columns and the
+blank cells cannot be located for certain, the uncertain cells are left null and reported (P-1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+from ..forms import Column, Row, Table, label_key
+from ..model import Cell
+from ..read import Piece
+from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_number
+
+# A header item: a set of candidate column keys, or a spanning group label.
+GROUP = "__group__"
+
+
+@dataclass
+class Run:
+    """A maximal stretch of label text, or of values, in the piece stream."""
+
+    kind: str  # "text" | "values"
+    pieces: list[Piece]
+    values: list[tuple[Piece, Value | None]] = field(default_factory=list)  # None: a blank piece
+
+    @property
+    def key(self) -> str:
+        return label_key("".join(p.text for p in self.pieces))
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+@dataclass
+class TableRead:
+    """What a reader found: cells by row and column, and the cells it could not place."""
+
+    cells: dict[str, dict[str, Cell]] = field(default_factory=dict)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (cell path row.col, reason)
+    rows_seen: int = 0
+
+
+# ---------------------------------------------------------------------------------------- runs
+
+def to_runs(pieces: list[Piece]) -> list[Run]:
+    """Group pieces into alternating text and value runs; unit-only pieces are dropped."""
+    runs: list[Run] = []
+    for piece in pieces:
+        if piece.blank:
+            if runs and runs[-1].kind == "values":
+                runs[-1].values.append((piece, None))
+            elif runs:
+                runs[-1].pieces.append(piece)  # keep position; contributes no text
+            continue
+        value = parse_value(piece.text)
+        if value is None and is_unit_only(piece.text) and runs and runs[-1].kind == "values":
+            continue
+        kind = "text" if value is None else "values"
+        if not runs or runs[-1].kind != kind:
+            runs.append(Run(kind, []))
+        runs[-1].pieces.append(piece)
+        if value is not None:
+            runs[-1].values.append((piece, value))
+    # A text run made only of blank pieces carries nothing.
+    return [r for r in runs if r.kind == "values" or any(not p.blank for p in r.pieces)]
+
+
+def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
+    """(text run, the value run right after it)."""
+    return [(runs[i], runs[i + 1]) for i in range(len(runs) - 1)
+            if runs[i].kind == "text" and runs[i + 1].kind == "values"]
+
+
+# ---------------------------------------------------------------------------------------- rows
+
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]?\s*$")
+
+
+def _label_index(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(label key, owner) sorted longest first, so the most specific label wins."""
+    return sorted(items, key=lambda kv: len(kv[0]), reverse=True)
+
+
+def row_index(table: Table) -> list[tuple[str, str]]:
+    return _label_index([(k, r.key) for r in table.rows for k in r.keys])
+
+
+def match_row_at_end(run: Run, index: list[tuple[str, str]]) -> tuple[str, int] | None:
+    """The row whose label ends this run, and the length of the run's key before the label.
+
+    Tried on the run as printed, then without a trailing parenthetical note (labels such as
+    `（二）部分公开（区分处理的…）` are printed with differently worded notes).
+    """
+    texts = [run.text]
+    stripped = _TRAILING_NOTE.sub("", run.text)
+    if stripped != run.text:
+        texts.append(stripped)
+    for text in texts:
+        key = label_key(text)
+        for label, row in index:
+            if label and key.endswith(label):
+                return row, len(key) - len(label)
+    return None
+
+
+# ---------------------------------------------------------------------------------------- headers
+
+def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """Header label keys → column key ('|'-joined when a label is shared), plus group labels."""
+    owners: dict[str, list[str]] = {}
+    for col in table.columns:
+        if columns is not None and col.key not in columns:
+            continue
+        for k in col.keys:
+            owners.setdefault(k, []).append(col.key)
+    items = [(k, "|".join(v)) for k, v in owners.items()]
+    items += [(label_key(label), GROUP + group) for label, group in table.groups]
+    return _label_index(items)
+
+
+def scan_labels(key: str, index: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Leftmost-longest scan of `key` for the labels in `index`: [(owner, matched label)]."""
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(key):
+        for label, owner in index:
+            if label and key.startswith(label, i):
+                found.append((owner, label))
+                i += len(label)
+                break
+        else:
+            i += 1
+    return found
+
+
+def header_order(found: list[tuple[str, str]], table: Table) -> list[tuple[list[str], str]]:
+    """Leaf column candidates in printed order, spanning group labels expanded.
+
+    A two-level header prints the top level first (自然人 | 法人或其他组织 | 总计) and the group's
+    children after it; the leaves sit where their group stands.
+    """
+    items = [(owner.split("|"), label) for owner, label in found]
+    group_names = {owner[len(GROUP):] for owner, _ in found if owner.startswith(GROUP)}
+    if not group_names:
+        return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
+    group_of = {c.key: c.group for c in table.columns}
+    children = [(o, lab) for o, lab in items if not o[0].startswith(GROUP) and group_of.get(o[0]) in group_names]
+    out: list[tuple[list[str], str]] = []
+    for owners, label in items:
+        if owners[0].startswith(GROUP):
+            out.extend(children)
+        elif group_of.get(owners[0]) not in group_names:
+            out.append((owners, label))
+    return out
+
+
+def resolve_columns(header: list[tuple[list[str], str]] | None, wanted: tuple[str, ...]
+                    ) -> tuple[list[str], list[str | None]]:
+    """The row's columns in printed order, and the header label that named each.
+
+    Headers naming exactly the row's columns give their order; a truncated header (`本年新`)
+    names a set, resolved in the form's order. Without a usable header the form's printed order
+    stands (labels None), which is the order the official table prints.
+    """
+    if header:
+        picked: list[str] = []
+        labels: list[str | None] = []
+        for owners, label in header:
+            for key in [k for k in wanted if k in owners]:
+                if key not in picked:
+                    picked.append(key)
+                    labels.append(label)
+                    break
+        if sorted(picked) == sorted(wanted):
+            return picked, labels
+    return list(wanted), [None] * len(wanted)
+
+
+def accept_header(found: list[tuple[str, str]]) -> bool:
+    """A real header names two columns, or one by a long specific label (本年处理决定数量)."""
+    columns = [f for f in found if not f[0].startswith(GROUP)]
+    return len(columns) >= 2 or any(len(label) >= 4 for _, label in columns)
+
+
+# ---------------------------------------------------------------------------------------- cells
+
+def _cell(piece: Piece, value: Value | None, column: Column, row_run: Run, row_label_line: int,
+          column_label: str | None, header_unit: str | None) -> Cell:
+    number: Decimal | None = None if value is None else value.number
+    if number is not None and column.kind == "money":
+        printed_unit = value.unit if value and value.unit in ("元", "万元", "万") else (header_unit or column.unit)
+        number = to_column_unit(number, printed_unit, column.unit)
+    return Cell(
+        value=None if number is None else to_json_number(number),
+        printed=piece.text if not piece.blank else "",
+        line=piece.line,
+        row_label=row_run.text,
+        row_line=row_label_line,
+        column_label=column_label,
+    )
+
+
+def place_values(values: list[tuple[Piece, Value | None]], n: int
+                 ) -> list[list[tuple[Piece, Value | None] | None]]:
+    """Every way the printed items can fill `n` cells, as lists of n slots (None: unknown).
+
+    Exactly n values: one way. Fewer: visible blanks between or before the values are cells too;
+    if that still leaves cells over, every order-keeping placement is a candidate.
+    """
+    real = [(p, v) for p, v in values if v is not None]
+    if len(real) == n:
+        return [list(real)]
+    if len(real) > n:
+        return []
+    first = next((i for i, (_, v) in enumerate(values) if v is not None), None)
+    last = max((i for i, (_, v) in enumerate(values) if v is not None), default=None)
+    if first is not None:
+        inner = values[: last + 1]
+        if len(inner) == n:
+            return [list(inner)]
+    # Place `real` into n slots keeping order; the rest are unknown blanks.
+    out = []
+    for positions in combinations(range(n), len(real)):
+        slots: list[tuple[Piece, Value | None] | None] = [None] * n
+        for pos, item in zip(positions, real):
+            slots[pos] = item
+        out.append(slots)
+    return out
+
+
+def _holds(slots: dict[str, Decimal | None], parts: tuple[str, ...], total: str) -> bool:
+    if total not in slots or any(p not in slots for p in parts):
+        return True  # the identity does not apply to this row
+    t = slots[total]
+    if t is None:
+        return False
+    return sum((slots[p] or Decimal(0)) for p in parts) == t
+
+
+def confirm_by_identities(candidates: list[list], cols: list[str], table: Table, row: str) -> list[list]:
+    """Keep the placements under which the row's own identities (总计 = Σ parts) hold."""
+    checks = [(i.lhs[0], i.rhs) for i in table.identities
+              if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]
+    if not checks or len(candidates) <= 1:
+        return candidates
+    kept = []
+    for slots in candidates:
+        numbers = {c: (s[1].number if s and s[1] is not None else None) for c, s in zip(cols, slots)}
+        if all(_holds(numbers, parts, total) for total, parts in checks):
+            kept.append(slots)
+    return kept or candidates
+
+
+# ---------------------------------------------------------------------------------------- readers
+
+def _assign(read: TableRead, table: Table, row: Row, cols: list[str], labels: list[str | None],
+            label_run: Run, value_run: Run, header_units: dict[str, str]) -> None:
+    candidates = place_values(value_run.values, len(cols))
+    candidates = confirm_by_identities(candidates, cols, table, row.key)
+    row_line = next((p.line for p in reversed(label_run.pieces) if not p.blank), 0)
+    cells = read.cells.setdefault(row.key, {})
+    read.rows_seen += 1
+    if not candidates:
+        for col in cols:
+            cells[col] = Cell(None, row_label=label_run.text, row_line=row_line)
+            read.unplaced.append((f"{row.key}.{col}", f"该行印有 {sum(1 for _, v in value_run.values if v)} 个数值，"
+                                                       f"多于 {len(cols)} 列"))
+        return
+    for i, col in enumerate(cols):
+        options = {id(c[i]) if c[i] is not None else None for c in candidates}
+        column = table.column(col)
+        if len(options) == 1 and candidates[0][i] is not None:
+            piece, value = candidates[0][i]
+            cells[col] = _cell(piece, value, column, label_run, row_line, labels[i], header_units.get(col))
+        elif len(options) == 1:
+            # every placement leaves this cell blank: visibly printed empty
+            cells[col] = Cell(None, printed="", row_label=label_run.text, row_line=row_line, column_label=labels[i])
+        else:
+            cells[col] = Cell(None, row_label=label_run.text, row_line=row_line, column_label=labels[i])
+            read.unplaced.append((f"{row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
+
+
+def _units_from_header(header: list[tuple[list[str], str]] | None) -> dict[str, str]:
+    units: dict[str, str] = {}
+    for owners, label in header or []:
+        if "万元" in label:
+            for o in owners:
+                units[o] = "万元"
+        elif label.endswith("元"):
+            for o in owners:
+                units[o] = "元"
+    return units
+
+
+def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | None = None) -> TableRead:
+    """Read a table whose rows carry labels in a stub column (表二, 表三)."""
+    read = TableRead()
+    allowed = {r.key for r in (rows or table.rows)}
+    rindex = [(k, r) for k, r in row_index(table) if r in allowed]
+    cindex = column_index(table)
+    header: list[tuple[list[str], str]] | None = None
+    for text_run, value_run in pairs(to_runs(pieces)):
+        match = match_row_at_end(text_run, rindex)
+        if match is None:
+            continue
+        row_key, prefix_len = match
+        found = scan_labels(text_run.key[:prefix_len], cindex)
+        if found and accept_header(found):
+            header = header_order(found, table)
+        if row_key in read.cells:
+            continue  # a row is read once: the first time its label is followed by values
+        row = table.row(row_key)
+        cols, labels = resolve_columns(header, table.row_columns(row))
+        _assign(read, table, row, cols, labels, text_run, value_run, _units_from_header(header))
+    return read
+
+
+def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
+    """Read a table printed as one data row under a header tree (表四).
+
+    The header names the row groups (行政复议, 未经复议直接起诉, 复议后起诉) and under each the
+    result columns; the values follow in that order. A report that prints each group as its own
+    row (label, then its values) is read row by row instead.
+    """
+    read = TableRead()
+    rindex = row_index(table)
+    cindex = column_index(table)
+    both = _label_index(rindex + [(k, o) for k, o in cindex if not o.startswith(GROUP)]
+                        + [(k, o) for k, o in cindex if o.startswith(GROUP)])
+    row_keys = {r.key for r in table.rows}
+    leaf_order: list[tuple[list[str], str]] | None = None
+    all_cols = tuple(c.key for c in table.columns)
+    for text_run, value_run in pairs(to_runs(pieces)):
+        found = scan_labels(text_run.key, both)
+        groups = [o for o, _ in found if o in row_keys]
+        leaves = [(o.split("|"), lab) for o, lab in found if o not in row_keys and not o.startswith(GROUP)]
+        end = match_row_at_end(text_run, rindex)
+        n_values = sum(1 for _, v in value_run.values if v is not None)
+        if end is not None and n_values <= len(all_cols) and (len(groups) <= 1 or n_values < len(all_cols) * 2):
+            # row-wise printing: "行政复议 | v v v v v"
+            if leaves:
+                leaf_order = leaves[: len(all_cols)]
+            row = table.row(end[0])
+            if row.key in read.cells:
+                continue
+            cols, labels = resolve_columns(leaf_order, all_cols)
+            _assign(read, table, row, cols, labels, text_run, value_run, {})
+            continue
+        if len(groups) < 2 or not leaves:
+            continue
+        ordered = list(dict.fromkeys(groups))
+        per_group = len(leaves) // len(ordered) if len(leaves) % len(ordered) == 0 else 0
+        if per_group == 0 and len(leaves) == len(all_cols):
+            per_group, chunks = len(all_cols), [leaves] * len(ordered)
+        elif per_group:
+            chunks = [leaves[i * per_group:(i + 1) * per_group] for i in range(len(ordered))]
+        else:
+            continue
+        slots: list[tuple[str, str, str | None]] = []
+        for group, chunk in zip(ordered, chunks):
+            cols, labels = resolve_columns(chunk, all_cols)
+            slots += [(group, c, lab) for c, lab in zip(cols, labels)]
+        _assign_slots(read, table, slots, text_run, value_run)
+        break
+    return read
+
+
+def _assign_slots(read: TableRead, table: Table, slots: list[tuple[str, str, str | None]],
+                  header_run: Run, value_run: Run) -> None:
+    """Assign one run of values to (row, column) slots named by a header tree."""
+    candidates = place_values(value_run.values, len(slots))
+    if len(candidates) > 1:
+        # confirm per row group with the 总计 identities
+        kept = []
+        for cand in candidates:
+            ok = True
+            for row in {s[0] for s in slots}:
+                idx = [i for i, s in enumerate(slots) if s[0] == row]
+                cols = [slots[i][1] for i in idx]
+                if not confirm_by_identities([[cand[i] for i in idx]], cols, table, row):
+                    ok = False
+            kept.append(cand) if ok else None
+        candidates = kept or candidates
+    header_line = next((p.line for p in reversed(header_run.pieces) if not p.blank), 0)
+    for i, (row, col, label) in enumerate(slots):
+        cells = read.cells.setdefault(row, {})
+        column = table.column(col)
+        row_label = table.row(row).label
+        if not candidates:
+            cells[col] = Cell(None, row_label=row_label, row_line=header_line, column_label=label)
+            read.unplaced.append((f"{row}.{col}", f"表头下印有的数值多于 {len(slots)} 格"))
+            continue
+        options = {id(c[i]) if c[i] is not None else None for c in candidates}
+        if len(options) == 1 and candidates[0][i] is not None:
+            piece, value = candidates[0][i]
+            cell = _cell(piece, value, column, header_run, header_line, label, None)
+            cell.row_label = row_label
+            cells[col] = cell
+        else:
+            cells[col] = Cell(None, row_label=row_label, row_line=header_line, column_label=label)
+            if len(options) > 1:
+                read.unplaced.append((f"{row}.{col}", "数值少于表头格数，无法确定空格位置"))
+    read.rows_seen += len({s[0] for s in slots})
+
+
+def read_table(table: Table, pieces: list[Piece]) -> TableRead:
+    """Read `table` from `pieces` with the reader its printed layout needs."""
+    if table.layout == "one_row":
+        return read_one_row_table(table, pieces)
+    return read_row_table(table, pieces)

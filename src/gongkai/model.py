@@ -1,0 +1,88 @@
+"""The parse result: report fields, cells with where they came from, and findings.
+
+`Report.to_json()` produces the document of `spec/OUTPUT.md`; the extra `provenance` key records,
+for every cell, the printed text, its line, and the row label and column header that placed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(slots=True)
+class Cell:
+    """One table cell as read: the value (None for a printed blank) and how it was placed."""
+
+    value: int | float | None
+    printed: str | None = None
+    line: int | None = None
+    row_label: str | None = None
+    row_line: int | None = None
+    column_label: str | None = None
+
+    def provenance(self) -> dict[str, Any]:
+        return {k: v for k, v in (("printed", self.printed), ("line", self.line), ("row_label", self.row_label),
+                                  ("row_line", self.row_line), ("column_label", self.column_label))
+                if v is not None}
+
+
+@dataclass(slots=True)
+class Finding:
+    """A problem found in a report. `cells` are dotted paths `table.row.col`."""
+
+    rule: str
+    severity: Severity
+    message: str
+    cells: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "cells": self.cells}
+
+
+Tables = dict[str, dict[str, dict[str, Cell]]]
+
+
+@dataclass
+class Report:
+    """Everything read from one report."""
+
+    path: str
+    sha256: str
+    source_format: str = "text"
+    organization: str | None = None
+    year: int | None = None
+    template: str = "unknown"
+    published: str | None = None
+    tables: Tables = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    encoding: str | None = None
+    meta_sources: dict[str, str] = field(default_factory=dict)
+
+    def value(self, table: str, row: str, col: str) -> int | float | None:
+        cell = self.tables.get(table, {}).get(row, {}).get(col)
+        return None if cell is None else cell.value
+
+    def has_cell(self, table: str, row: str, col: str) -> bool:
+        return col in self.tables.get(table, {}).get(row, {})
+
+    def to_json(self, provenance: bool = True) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "source": {"path": self.path, "sha256": self.sha256, "format": self.source_format},
+            "report": {"organization": self.organization, "year": self.year, "template": self.template,
+                       "published": self.published},
+            "tables": {t: {r: {c: cell.value for c, cell in row.items()} for r, row in rows.items()}
+                       for t, rows in self.tables.items()},
+            "findings": [f.to_json() for f in self.findings],
+        }
+        if self.encoding:
+            doc["source"]["encoding"] = self.encoding
+        if provenance:
+            doc["provenance"] = {
+                "report": dict(self.meta_sources),
+                "cells": {f"{t}.{r}.{c}": cell.provenance()
+                          for t, rows in self.tables.items() for r, row in rows.items() for c, cell in row.items()},
+            }
+        return doc

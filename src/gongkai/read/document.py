@@ -1,0 +1,68 @@
+"""Text → document: numbered lines and the stream of cell pieces a table reader walks.
+
+Scraped pages print one table cell per paragraph, or one per line ending in ` |` (a cell may even
+wrap before its pipe). Both become the same stream: every non-empty stripped line part is a piece,
+and a cell that is visibly empty (a line of spaces, or nothing between two pipes) is a blank piece,
+which a reader uses only when a row is short of values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One printed cell or line fragment, with the 1-based line it was printed on."""
+
+    text: str
+    line: int
+    blank: bool = False
+
+
+@dataclass
+class Document:
+    """A report as lines of normalised text, plus where it came from."""
+
+    lines: list[str]
+    source_format: str = "text"
+    encoding: str | None = None
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_pieces(lines: list[str]) -> list[Piece]:
+    """The cell pieces of `lines` (see the module docstring)."""
+    pieces: list[Piece] = []
+    in_cell = False  # inside a segment opened by a pipe
+    cell_has_text = False
+    for number, line in enumerate(lines, start=1):
+        parts = line.split("|")
+        if len(parts) == 1:
+            text = line.strip()
+            if text:
+                pieces.append(Piece(text, number))
+                cell_has_text = True
+            elif line and not in_cell:
+                pieces.append(Piece("", number, blank=True))
+            continue
+        for index, part in enumerate(parts):
+            if index:
+                if in_cell and not cell_has_text:
+                    pieces.append(Piece("", number, blank=True))
+                in_cell, cell_has_text = True, False
+            text = part.strip()
+            if text:
+                pieces.append(Piece(text, number))
+                cell_has_text = True
+        # a pipe at the end of the line closes the cell; the rest of the line opened a new one
+    return pieces
+
+
+def text_document(text: str, source_format: str = "text", encoding: str | None = None) -> Document:
+    """A Document from already-normalised text."""
+    lines = text.split("\n")
+    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))

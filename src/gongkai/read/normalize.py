@@ -1,0 +1,48 @@
+"""Normalise decoded text so labels and numbers compare: one script, one width, no artefacts.
+
+Order matters: pinyin artefacts (`發(fā)布`) are stripped before Traditional → Simplified, since
+they sit between the characters OpenCC converts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# A romanisation in brackets right after a CJK character: 發(fā)布, 區(qū), 處(chǔ)理.
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]")
+_QUESTION_RUNS = re.compile(r"[?？\ufffd]{2,}")
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+# Characters frequent in Traditional text and absent from Simplified text.
+_TRADITIONAL_MARKERS = set("們國會開關處發條體這為個說時請議計總結審維訟辦與檢區報資務機構")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str) -> bool:
+    """True when enough Traditional-only characters appear that the text is Traditional."""
+    hits = sum(1 for ch in text[:20000] if ch in _TRADITIONAL_MARKERS)
+    return hits >= 5
+
+
+def normalize_text(text: str) -> str:
+    """Simplified script, ASCII digits and punctuation where NFKC gives them, plain spaces.
+
+    Line structure is preserved exactly (one output line per input line), so line numbers
+    recorded as provenance point into the original text as well.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _PINYIN.sub("", text)
+    if is_traditional(text):
+        text = _converter().convert(text)
+    text = _SPACES.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    text = _QUESTION_RUNS.sub(" ", text)
+    return text
