@@ -31,7 +31,8 @@ class Value:
 
 def parse_value(text: str) -> Value | None:
     """The value printed in a cell, or None when the text is not a cell value at all."""
-    t = text.strip().replace(" ", "")
+    # a space that a legacy encoding could not hold was written as "?" (Big5 pages)
+    t = text.strip().strip("?").replace(" ", "")
     if t in BLANK_MARKS:
         return Value(None, "", False)
     m = _NUMBER.match(t)

@@ -46,3 +46,11 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _QUESTION_RUNS.sub(" ", text)
     return text
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    """Simplified → Traditional, for writing Traditional test reports."""
+    import opencc
+
+    return opencc.OpenCC("s2t")

@@ -1,0 +1,222 @@
+"""Synthetic reports: random tables that satisfy the form's identities, printed with real-world noise.
+
+Used by the property tests, `tools/gen_cases.py` (a scored corpus of unseen reports) and the
+benchmark. Every table is built from the form definition; every noise is one seen in published
+reports: units in cells (`6條`), blanks printed as `—`, full-width digits, thousands separators,
+explicit signs, stray spaces inside labels, truncated headers, Traditional script, GBK or Big5
+bytes, both scraped-text layouts.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from .forms import FORMS, Form, Table
+from .render.text import Document, Value, render_text
+
+PLACES = ("会同县", "江油市", "川汇区", "洪泽区", "东湖区", "柳北区", "南关区", "平阳县", "长寿区", "武清区",
+          "莲都区", "宁国市", "荣成市", "文登区", "兴县", "蒙自市")
+DEPARTMENTS = ("人民政府", "人民政府办公室", "财政局", "教育局", "民政局", "统计局", "自然资源局", "卫生健康委员会",
+               "市场监督管理局", "交通运输局")
+
+
+@dataclass
+class Synthetic:
+    """One generated report: its bytes and the truth a parser must give."""
+
+    data: bytes
+    text: str
+    truth: dict[str, Any]
+    noise: list[str] = field(default_factory=list)
+
+
+def _count(rng: random.Random, big: bool = False) -> int:
+    r = rng.random()
+    if r < 0.55:
+        return 0
+    if r < 0.85:
+        return rng.randint(1, 9)
+    return rng.randint(10, 99999 if big else 400)
+
+
+def random_tables(form: Form, rng: random.Random, other_as_one: bool = False) -> dict[str, dict[str, dict[str, Value]]]:
+    """Values for every cell of `form`, consistent with all its identities."""
+    out: dict[str, dict[str, dict[str, Value]]] = {}
+    # 表二: no identities; signed and money columns per the definition.
+    proactive = form.table("proactive")
+    out["proactive"] = {}
+    for row in proactive.rows:
+        cells: dict[str, Value] = {}
+        for col in proactive.row_columns(row):
+            kind = proactive.column(col).kind
+            if kind == "signed":
+                cells[col] = rng.choice([0, 0, rng.randint(-500, 500)])
+            elif kind == "money":
+                cells[col] = rng.choice([0, round(rng.uniform(0, 99999), 2), rng.randint(1, 10**8)]) \
+                    if col == "amount_yuan" else rng.choice([0, round(rng.uniform(0, 9999), 2), round(rng.uniform(0, 9), 4)])
+            else:
+                cells[col] = _count(rng, big=True)
+        out["proactive"][row.key] = cells
+    out["requests"] = _requests(form.table("requests"), rng, other_as_one)
+    out["review_litigation"] = _review(form.table("review_litigation"), rng)
+    return out
+
+
+def _requests(table: Table, rng: random.Random, other_as_one: bool) -> dict[str, dict[str, Value]]:
+    parts = [c.key for c in table.columns if c.key != "total"]
+    outcome_rows = [r for r in table.rows if r.key not in ("new_received", "carried_in", "results_total", "carried_out")]
+    if other_as_one:
+        outcome_rows = [r for r in outcome_rows if not r.group or not r.group.startswith("（六）")]
+    else:
+        outcome_rows = [r for r in outcome_rows if not r.instead_of]
+    rows: dict[str, dict[str, Value]] = {r.key: {} for r in table.rows
+                                         if r in outcome_rows or r.key in ("new_received", "carried_in",
+                                                                           "results_total", "carried_out")}
+    for col in parts:
+        heavy = rng.random() < (0.7 if col == "natural_person" else 0.25)
+        total = 0
+        for row in outcome_rows:
+            v = _count(rng) if heavy else (rng.randint(1, 3) if rng.random() < 0.05 else 0)
+            rows[row.key][col] = v
+            total += v
+        carried_out = rng.choice([0, 0, rng.randint(0, 20)])
+        carried_in = rng.randint(0, total + carried_out) if rng.random() < 0.3 else 0
+        rows["results_total"][col] = total
+        rows["carried_out"][col] = carried_out
+        rows["carried_in"][col] = carried_in
+        rows["new_received"][col] = total + carried_out - carried_in
+    for key, cells in rows.items():
+        cells["total"] = sum(int(cells[c] or 0) for c in parts)
+    order = [c.key for c in table.columns]
+    return {k: {c: v[c] for c in order} for k, v in
+            sorted(rows.items(), key=lambda kv: [r.key for r in table.rows].index(kv[0]))}
+
+
+def _review(table: Table, rng: random.Random) -> dict[str, dict[str, Value]]:
+    out: dict[str, dict[str, Value]] = {}
+    for row in table.rows:
+        cells = {c.key: (_count(rng) if rng.random() < 0.4 else 0) for c in table.columns if c.key != "total"}
+        cells["total"] = sum(cells.values())
+        out[row.key] = {c.key: cells[c.key] for c in table.columns}
+    return out
+
+
+# ------------------------------------------------------------------------------------------- noise
+
+_FULLWIDTH = str.maketrans("0123456789.,+-", "０１２３４５６７８９．，＋－")
+_UNITS = {"count": ("件", "条", "项", "个"), "signed": ("项", "条"), "money": ("",)}
+
+
+def _cell_printer(form: Form, rng: random.Random, noise: set[str]):
+    def cell(table: str, row: str, col: str, value: Value) -> str:
+        if value is None:
+            return rng.choice(["—", "/", "-", "无"]) if "blank_marks" in noise else "—"
+        kind = form.table(table).column(col).kind
+        if isinstance(value, float) and not value.is_integer():
+            text = f"{value:.4f}".rstrip("0").rstrip(".")
+        else:
+            v = int(value)
+            text = f"{v:,}" if "thousands" in noise and abs(v) >= 1000 and rng.random() < 0.7 else str(v)
+        if kind == "signed" and "signs" in noise and isinstance(value, (int, float)) and value > 0:
+            text = "+" + text
+        if "units" in noise and rng.random() < 0.4:
+            text += rng.choice(_UNITS[kind])
+        if "fullwidth" in noise and rng.random() < 0.5:
+            text = text.translate(_FULLWIDTH)
+        if "spaces" in noise and rng.random() < 0.3:
+            text = rng.choice([" ", "\u00a0", "\u3000"]) + text + rng.choice(["", " ", "\u00a0"])
+        return text
+
+    return cell
+
+
+def _label_noise(form: Form, rng: random.Random, noise: set[str]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    if "label_spaces" in noise:
+        for col in ("commercial", "research", "legal_service"):
+            label = form.table("requests").column(col).label
+            labels[f"requests.col.{col}"] = label[:2] + " " + label[2:]
+        labels["requests.partial"] = "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）"
+        labels["requests.noproc_mass_repeat"] = "4.无正当理由大量反复 申请"
+    if "short_headers" in noise and form.key == "v2019":
+        labels["proactive.col.new_made"] = rng.choice(["本年新", "制作数量"])
+        labels["proactive.col.new_published"] = "本年新" if labels["proactive.col.new_made"] == "本年新" else "公开数量"
+    return labels
+
+
+def _date_line(rng: random.Random, year: int) -> tuple[str | None, str | None, str | None]:
+    """(header line, signature line, ISO date) for a publication date in Jan–Mar of year+1."""
+    month, day = rng.randint(1, 3), rng.randint(1, 28)
+    iso = f"{year + 1}-{month:02d}-{day:02d}"
+    style = rng.choice(["header", "labelled", "signature", "none"])
+    if style == "header":
+        return f"来源：本站  时间：{iso} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00  访问量：{rng.randint(1, 999)}", None, iso
+    if style == "labelled":
+        return f"发布日期：{year + 1}年{month}月{day}日", None, iso
+    if style == "signature":
+        return None, f"{year + 1}年{month}月{day}日", iso
+    return None, None, None
+
+
+NOISES = ("units", "blank_marks", "blanks", "fullwidth", "thousands", "signs", "spaces", "label_spaces",
+          "short_headers", "traditional", "gbk", "big5", "other_one_row")
+
+
+def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
+               noise: list[str] | None = None, inject_error: bool = False) -> Synthetic:
+    """A random report. `noise=None` draws a random subset of NOISES; inject_error changes one
+    cell of 表三 or 表四 so that an identity breaks (the truth lists that cell as expected)."""
+    rng = random.Random(seed)
+    form = FORMS[form_key or rng.choice(list(FORMS))]
+    layout = layout or rng.choice(["paragraph", "pipe"])
+    chosen = set(noise if noise is not None else rng.sample(NOISES, rng.randint(0, 5)))
+    if "big5" in chosen:
+        chosen.add("traditional")
+        chosen.discard("gbk")
+    if form.key != "v2021":
+        chosen.discard("other_one_row")
+    year = rng.randint(form.first_year, form.last_year or 2025)
+    place = rng.choice(PLACES)
+    body = rng.choice(DEPARTMENTS)
+    organization = place + body
+    tables = random_tables(form, rng, other_as_one="other_one_row" in chosen)
+    truth_tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.items()}
+    if "blanks" in chosen:
+        # a blank is printed where the value is 0, so every identity still holds
+        zeros = [(t, r, c) for t, rows in tables.items() for r, cells in rows.items()
+                 for c, v in cells.items() if v == 0]
+        for t, r, c in rng.sample(zeros, min(len(zeros), rng.randint(1, 6))):
+            tables[t][r][c] = None
+            truth_tables[t][r][c] = None
+    expect: list[dict[str, Any]] = []
+    if inject_error:
+        t = rng.choice(["requests", "review_litigation"])
+        r = rng.choice([k for k, cells in tables[t].items() if any(v is not None for v in cells.values())])
+        c = rng.choice([k for k, v in tables[t][r].items() if v is not None])
+        delta = rng.choice([1, 2, 3, 5, 10])
+        tables[t][r][c] = int(tables[t][r][c] or 0) + delta
+        truth_tables[t][r][c] = tables[t][r][c]
+        expect.append({"rule": "T3" if t == "requests" else "T4", "cells": [f"{t}.{r}.{c}"]})
+    header, signature, iso = _date_line(rng, year)
+    doc = Document(form.key, organization, year, tables, published_line=header, signature=signature,
+                   narrative={"overall": f"{year}年，{organization}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+                                         f"全年主动公开政府信息{rng.randint(10, 9999)}条。"},
+                   labels=_label_noise(form, rng, chosen))
+    text = render_text(doc, layout, _cell_printer(form, rng, chosen))
+    if "traditional" in chosen:
+        from .read.normalize import _s2t
+
+        text = _s2t().convert(text)
+    encoding = "big5" if "big5" in chosen else "gb18030" if "gbk" in chosen else "utf-8"
+    data = text.encode(encoding, errors="replace")
+    org_truth = organization
+    truth = {
+        "report": {"organization": org_truth, "organization_core": organization, "year": year,
+                   "template": form.key, "published": iso},
+        "tables": truth_tables,
+        "expect_findings": expect,
+        "case": {"layout": layout, "variant": form.key, "noise": sorted(chosen), "encoding": encoding},
+    }
+    return Synthetic(data, text, truth, sorted(chosen))
