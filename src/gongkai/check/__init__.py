@@ -34,9 +34,11 @@ def _evaluate(report: Report, table: Table, identity: Identity, lhs: list[tuple[
               rhs: list[tuple[str, str]], where: str, side_names: tuple[str, str]) -> Finding | None:
     """Check Σ lhs == Σ rhs over (row, col) cells; a Finding when it does not hold."""
     cells = lhs + rhs
-    if any(not report.has_cell(table.key, r, c) for r, c in cells):
+    rows = report.tables[table.key]
+    try:
+        values = {(r, c): rows[r][c].value for r, c in cells}
+    except KeyError:  # a cell the report does not have: the identity does not apply
         return None
-    values = {rc: report.value(table.key, *rc) for rc in cells}
     if all(v is None for v in values.values()):
         return None
     blanks = [rc for rc, v in values.items() if v is None]

@@ -69,9 +69,9 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     """(organization, year, line) from the first title line, joining a title split over lines."""
     for i, line in enumerate(lines[:80]):
         text = line.strip().strip("|").strip()
-        if not text or len(text) > 80:
+        if not text or len(text) > 80 or "年" not in text:
             continue
-        m = _TITLE.search(text)
+        m = _TITLE.search(text) if "公开" in text else None
         if m:
             org = (m.group("org") or "").strip() or (m.group("org2") or "").strip()
             if not org and i > 0:
@@ -81,7 +81,7 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
                     org = prev
             return org or None, int(m.group("year")), i + 1
         # "会同县2022年政府信息公开" / "工作年度报告" split over two lines
-        if i + 1 < len(lines):
+        if i + 1 < len(lines) and ("公开" in text or "报告" in lines[i + 1]):
             joined = text + lines[i + 1].strip().strip("|").strip()
             m = _TITLE.search(joined)
             if m and len(joined) <= 80:
@@ -92,7 +92,8 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
 
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     """(organization, ISO date) from the closing signature: a body name above a date line."""
-    tail = [(i, l.strip().strip("|").strip()) for i, l in enumerate(lines)][-25:]
+    start = max(0, len(lines) - 25)
+    tail = [(i, lines[i].strip().strip("|").strip()) for i in range(start, len(lines))]
     for k in range(len(tail) - 1, -1, -1):
         i, text = tail[k]
         m = _SIGNATURE_DATE.match(text)

@@ -14,6 +14,7 @@ from ..forms import SECTIONS, Section
 
 _HEADING = re.compile(r"^\s*(?:第)?([一二三四五六七八九十])\s*(?:部分)?\s*[、.,:．，\s]\s*(.{2,40}?)[\s|。:]*$")
 _ORDER = "一二三四五六七八九十"
+_STARTS = frozenset(_ORDER + "第")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def find_sections(lines: list[str]) -> list[Found]:
     hits: list[tuple[Section, int, str]] = []
     position = 0
     for number, line in enumerate(lines, start=1):
-        if len(line) > 60:
+        if len(line) > 60 or line.lstrip()[:1] not in _STARTS:
             continue
         m = _HEADING.match(line)
         if not m:

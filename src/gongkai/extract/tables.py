@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from decimal import Decimal
 from itertools import combinations
 
@@ -37,11 +38,11 @@ class Run:
     pieces: list[Piece]
     values: list[tuple[Piece, Value | None]] = field(default_factory=list)  # None: a blank piece
 
-    @property
+    @cached_property
     def key(self) -> str:
-        return label_key("".join(p.text for p in self.pieces))
+        return label_key(self.text)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "".join(p.text for p in self.pieces)
 
@@ -96,6 +97,7 @@ def _label_index(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(items, key=lambda kv: len(kv[0]), reverse=True)
 
 
+@lru_cache(maxsize=64)
 def row_index(table: Table) -> list[tuple[str, str]]:
     return _label_index([(k, r.key) for r in table.rows for k in r.keys])
 
@@ -106,20 +108,30 @@ def match_row_at_end(run: Run, index: list[tuple[str, str]]) -> tuple[str, int] 
     Tried on the run as printed, then without a trailing parenthetical note (labels such as
     `（二）部分公开（区分处理的…）` are printed with differently worded notes).
     """
-    texts = [run.text]
-    stripped = _TRAILING_NOTE.sub("", run.text)
-    if stripped != run.text:
-        texts.append(stripped)
-    for text in texts:
-        key = label_key(text)
-        for label, row in index:
-            if label and key.endswith(label):
+    keys = [run.key]
+    if run.text.endswith((")", "）")):
+        keys.append(label_key(_TRAILING_NOTE.sub("", run.text)))
+    by_last = _by_last_char(tuple(index))
+    for key in keys:
+        for label, row in by_last.get(key[-1:], ()):
+            if key.endswith(label):
                 return row, len(key) - len(label)
     return None
 
 
+@lru_cache(maxsize=64)
+def _by_last_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
+    """Labels grouped by their last character (a label that ends a run ends with its last one)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for label, owner in index:
+        if label:
+            out.setdefault(label[-1], []).append((label, owner))
+    return out
+
+
 # ---------------------------------------------------------------------------------------- headers
 
+@lru_cache(maxsize=64)
 def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """Header label keys → column key ('|'-joined when a label is shared), plus group labels."""
     owners: dict[str, list[str]] = {}
@@ -135,17 +147,28 @@ def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[t
 
 def scan_labels(key: str, index: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Leftmost-longest scan of `key` for the labels in `index`: [(owner, matched label)]."""
+    by_first = _by_first_char(tuple(index))
     found: list[tuple[str, str]] = []
     i = 0
     while i < len(key):
-        for label, owner in index:
-            if label and key.startswith(label, i):
+        for label, owner in by_first.get(key[i], ()):
+            if key.startswith(label, i):
                 found.append((owner, label))
                 i += len(label)
                 break
         else:
             i += 1
     return found
+
+
+@lru_cache(maxsize=64)
+def _by_first_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
+    """The labels of an index grouped by first character, longest first (the scan's hot path)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for label, owner in index:
+        if label:
+            out.setdefault(label[0], []).append((label, owner))
+    return out
 
 
 def header_order(found: list[tuple[str, str]], table: Table) -> list[tuple[list[str], str]]:
@@ -201,12 +224,13 @@ def accept_header(found: list[tuple[str, str]]) -> bool:
 
 def _cell(piece: Piece, value: Value | None, column: Column, row_run: Run, row_label_line: int,
           column_label: str | None, header_unit: str | None) -> Cell:
-    number: Decimal | None = None if value is None else value.number
-    if number is not None and column.kind == "money":
-        printed_unit = value.unit if value and value.unit in ("元", "万元", "万") else (header_unit or column.unit)
-        number = to_column_unit(number, printed_unit, column.unit)
+    plain = None if value is None else value.plain
+    if plain is not None and column.kind == "money":
+        printed_unit = value.unit if value.unit in ("元", "万元", "万") else (header_unit or column.unit)
+        if printed_unit != column.unit:
+            plain = to_json_number(to_column_unit(value.number, printed_unit, column.unit))
     return Cell(
-        value=None if number is None else to_json_number(number),
+        value=plain,
         printed=piece.text if not piece.blank else "",
         line=piece.line,
         row_label=row_run.text,
@@ -254,9 +278,11 @@ def _holds(slots: dict[str, Decimal | None], parts: tuple[str, ...], total: str)
 
 def confirm_by_identities(candidates: list[list], cols: list[str], table: Table, row: str) -> list[list]:
     """Keep the placements under which the row's own identities (总计 = Σ parts) hold."""
+    if len(candidates) <= 1:
+        return candidates
     checks = [(i.lhs[0], i.rhs) for i in table.identities
               if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]
-    if not checks or len(candidates) <= 1:
+    if not checks:
         return candidates
     kept = []
     for slots in candidates:
@@ -281,8 +307,9 @@ def _assign(read: TableRead, table: Table, row: Row, cols: list[str], labels: li
             read.unplaced.append((f"{row.key}.{col}", f"该行印有 {sum(1 for _, v in value_run.values if v)} 个数值，"
                                                        f"多于 {len(cols)} 列"))
         return
+    single = len(candidates) == 1
     for i, col in enumerate(cols):
-        options = {id(c[i]) if c[i] is not None else None for c in candidates}
+        options = (0,) if single else {id(c[i]) if c[i] is not None else None for c in candidates}
         column = table.column(col)
         if len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
@@ -314,19 +341,26 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
     rindex = [(k, r) for k, r in row_index(table) if r in allowed]
     cindex = column_index(table)
     header: list[tuple[list[str], str]] | None = None
+    units: dict[str, str] = {}
+    resolved: dict[tuple[str, ...], tuple[list[str], list[str | None]]] = {}
     for text_run, value_run in pairs(to_runs(pieces)):
         match = match_row_at_end(text_run, rindex)
         if match is None:
             continue
         row_key, prefix_len = match
-        found = scan_labels(text_run.key[:prefix_len], cindex)
-        if found and accept_header(found):
-            header = header_order(found, table)
+        if prefix_len:
+            found = scan_labels(text_run.key[:prefix_len], cindex)
+            if found and accept_header(found):
+                header = header_order(found, table)
+                units, resolved = _units_from_header(header), {}
         if row_key in read.cells:
             continue  # a row is read once: the first time its label is followed by values
         row = table.row(row_key)
-        cols, labels = resolve_columns(header, table.row_columns(row))
-        _assign(read, table, row, cols, labels, text_run, value_run, _units_from_header(header))
+        wanted = table.row_columns(row)
+        if wanted not in resolved:
+            resolved[wanted] = resolve_columns(header, wanted)
+        cols, labels = resolved[wanted]
+        _assign(read, table, row, cols, labels, text_run, value_run, units)
     return read
 
 

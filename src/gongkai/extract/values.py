@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 BLANK_MARKS = frozenset({"", "/", "-", "—", "——", "–", "－", "―", "─", "无", "無", "空", "\\", "*", "…", "..."})
 
@@ -27,8 +28,10 @@ class Value:
     number: Decimal | None
     unit: str
     signed: bool  # printed with an explicit + or -
+    plain: int | float | None = None  # the number as JSON gives it (computed once per printed text)
 
 
+@lru_cache(maxsize=4096)
 def parse_value(text: str) -> Value | None:
     """The value printed in a cell, or None when the text is not a cell value at all."""
     # a space that a legacy encoding could not hold was written as "?" (Big5 pages)
@@ -44,7 +47,7 @@ def parse_value(text: str) -> Value | None:
         return None
     if m["sign"] == "-":
         number = -number
-    return Value(number, m["unit"] or "", bool(m["sign"]))
+    return Value(number, m["unit"] or "", bool(m["sign"]), to_json_number(number))
 
 
 def is_unit_only(text: str) -> bool:

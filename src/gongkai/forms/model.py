@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Kind = Literal["count", "signed", "money"]
+
+_NOT_LABEL = re.compile(r"[\W_]+")
 
 
 def label_key(text: str) -> str:
@@ -23,7 +26,7 @@ def label_key(text: str) -> str:
     characters, letters and digits makes those variants compare equal.
     """
     text = unicodedata.normalize("NFKC", text).replace("其它", "其他")
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_LABEL.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Column:
         """The short Chinese name used in messages."""
         return self.short or self.label
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """All label keys that identify this column header."""
         return tuple(dict.fromkeys(label_key(v) for v in (self.label, *self.variants)))
@@ -71,7 +74,7 @@ class Row:
     def name(self) -> str:
         return self.short or self.label
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(label_key(v) for v in (self.label, *self.variants)))
 
@@ -94,7 +97,7 @@ class Identity:
     printed: bool = False  # printed on the form itself (T3-1) rather than implied by a 总计 label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: tables are constants and index caches key on them
 class Table:
     """One statutory table of a form."""
 
@@ -107,17 +110,19 @@ class Table:
     layout: Literal["rows", "one_row"] = "rows"
     groups: tuple[tuple[str, str], ...] = ()  # spanning headers: (label, column group or row key)
 
+    @cached_property
+    def _rows_by_key(self) -> dict[str, Row]:
+        return {r.key: r for r in self.rows}
+
+    @cached_property
+    def _columns_by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
     def row(self, key: str) -> Row:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._rows_by_key[key]
 
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        return self._columns_by_key[key]
 
     def row_columns(self, row: Row) -> tuple[str, ...]:
         """The column keys a row has, in the form's printed order."""

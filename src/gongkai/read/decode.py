@@ -26,11 +26,14 @@ def _vocabulary_score(text: str) -> float:
     return sum(1 for ch in text if ch in _COMMON) / cjk
 
 
+_CONTROL = bytes([*range(0, 9), *range(14, 32)])
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL))
     return control > len(sample) * 0.01
 
 

@@ -9,10 +9,10 @@ which a reader uses only when a row is short of values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """One printed cell or line fragment, with the 1-based line it was printed on."""
 
     text: str
@@ -40,8 +40,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     in_cell = False  # inside a segment opened by a pipe
     cell_has_text = False
     for number, line in enumerate(lines, start=1):
-        parts = line.split("|")
-        if len(parts) == 1:
+        if "|" not in line:
             text = line.strip()
             if text:
                 pieces.append(Piece(text, number))
@@ -49,7 +48,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
             elif line and not in_cell:
                 pieces.append(Piece("", number, blank=True))
             continue
-        for index, part in enumerate(parts):
+        for index, part in enumerate(line.split("|")):
             if index:
                 if in_cell and not cell_has_text:
                     pieces.append(Piece("", number, blank=True))

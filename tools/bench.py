@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Measure parse+check throughput (one core) and peak memory.
+
+    python tools/bench.py [--seconds 5]
+
+Prints reports/s on the sample reports bundled in examples/ (repeated), on freshly generated
+synthetic reports, and the process's peak resident memory. Nothing here asserts a speed: the
+numbers are for people to read and compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+from gongkai import parse_bytes
+from gongkai.synth import synthesize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def throughput(reports: list[bytes], seconds: float) -> tuple[float, float, int]:
+    """(reports/s, MB/s, reports parsed) for parse+check, looping over `reports`."""
+    for data in reports:  # warm caches and imports
+        parse_bytes(data)
+    n = size = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for data in reports:
+            parse_bytes(data)
+            n += 1
+            size += len(data)
+    elapsed = time.perf_counter() - start
+    return n / elapsed, size / elapsed / 1e6, n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, as promised
+    samples = [p.read_bytes() for p in sorted((ROOT / "examples").glob("*.txt"))]
+    synthetic = [synthesize(seed).data for seed in range(200)]
+
+    print(f"gongkai bench — parse+check, one core, {args.seconds:.0f} s per set")
+    for name, reports in (("examples/ (bundled samples, repeated)", samples),
+                          ("synthetic (200 generated reports)", synthetic)):
+        rate, mbs, n = throughput(reports, args.seconds)
+        print(f"  {name:40s} {rate:8.0f} reports/s  {mbs:6.2f} MB/s  ({n} parsed)")
+
+    tracemalloc.start()
+    for data in samples + synthetic:
+        parse_bytes(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak Python allocation while parsing one report at a time: {peak / 1e6:.1f} MB")
+    print(f"  peak resident memory of the whole process:                 {rss_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
