@@ -1,4 +1,4 @@
-"""Small shared helpers for the tests: seed truths, rendering a table set, parsing text."""
+"""Small shared helpers for the tests: seed truths, printing a table set as scraped text, parsing."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ from pathlib import Path
 
 import gongkai
 from gongkai.model import Finding, Report
-from gongkai.render.text import Document, render_text
+from gongkai.render.text import Document, plain_cell, render_text
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
-# seed name → (form, organization, year) of a clean table set to start from
+# A clean seed to start from: (seed directory, form, organization, year).
 V2021 = ("seed-huitong-2022", "v2021", "会同县人民政府", 2022)
 V2019 = ("seed-jiangyou-2020", "v2019", "江油市人民政府", 2020)
+
+LAYOUTS = ("paragraph", "pipe")
+REQUEST_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+REQUEST_PARTS = REQUEST_COLS[:-1]
+REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
 
 
 def truth(name: str) -> dict:
@@ -26,26 +31,23 @@ def seed_input(name: str) -> Path:
     return CORPUS / name / "input.txt"
 
 
-def seed_tables(seed: tuple = V2021) -> dict:
+def seed_tables(seed: tuple) -> dict:
     """A deep copy of the seed's truth tables, ready to alter."""
     return copy.deepcopy(truth(seed[0])["tables"])
 
 
-def dash_blank(table: str, row: str, col: str, value) -> str:
-    """Cell formatter printing a blank as `—` (as many reports do)."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(int(value))
+def marked_blank(mark: str = "—"):
+    """A cell formatter printing a blank (None) as `mark`, everything else as plain_cell does."""
+    def cell(table: str, row: str, col: str, value) -> str:
+        return mark if value is None else plain_cell(table, row, col, value)
+    return cell
 
 
-def render(tables: dict, seed: tuple = V2021, layout: str = "paragraph", *, form: str | None = None,
-           year: int | None = None, cell=None) -> str:
-    """Tables printed as scraped text on the seed's form (or `form`), for the seed's body and year."""
-    _, seed_form, org, seed_year = seed
-    doc = Document(form=form or seed_form, organization=org, year=year or seed_year, tables=tables)
-    return render_text(doc, layout) if cell is None else render_text(doc, layout, cell=cell)
+def render(tables: dict, seed: tuple, layout: str = "paragraph", *, year: int | None = None, cell=None) -> str:
+    """`tables` printed as scraped text on the seed's form, titled with the seed's body and year."""
+    _, form, org, seed_year = seed
+    doc = Document(form=form, organization=org, year=year or seed_year, tables=tables)
+    return render_text(doc, layout, cell=cell or plain_cell)
 
 
 def parse_text(text: str) -> Report:
@@ -60,11 +62,12 @@ def rules(report: Report) -> set[str]:
     return {f.rule for f in report.findings}
 
 
-def cells(table: str, row: str, cols) -> list[str]:
-    """Dotted paths `table.row.col` for `cols`, in the order given."""
+def paths(table: str, row: str, cols) -> list[str]:
+    """Dotted cell paths `table.row.col` for `cols`, in the order given."""
     return [f"{table}.{row}.{c}" for c in cols]
 
 
-REQUEST_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
-REQUEST_PARTS = REQUEST_COLS[:-1]
-REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")
+def bump(tables: dict, table: str, row: str, delta, cols=("natural_person", "total")) -> None:
+    """Add `delta` to the cells `cols` of one row (default: 自然人 and 总计, so T3-3 keeps holding)."""
+    for c in cols:
+        tables[table][row][c] += delta

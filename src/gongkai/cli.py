@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .api import parse_path, report_files
@@ -41,10 +42,10 @@ def _parse_each(paths: list[Path]) -> Iterator[tuple[Path, Report | None]]:
         try:
             yield path, parse_path(path)
         except InputError as e:
-            err.print(f"[red]无法读取[/red] {path}：{e}")
+            err.print(f"[red]无法读取[/red] {escape(str(path))}：{escape(str(e))}")
             yield path, None
         except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-            err.print(f"[red]内部错误[/red] {path}：{type(e).__name__}: {e}（请报告此问题）")
+            err.print(f"[red]内部错误[/red] {escape(str(path))}：{type(e).__name__}: {escape(str(e))}（请报告此问题）")
             yield path, None
 
 
@@ -62,6 +63,9 @@ def parse(
     """读取报告，输出 spec/OUTPUT.md 规定的 JSON。"""
     failed = False
     one_document = path.is_file() and not jsonl
+    if path.is_dir() and not report_files(path):
+        err.print(f"[red]没有找到报告文件[/red] {escape(str(path))}")
+        raise typer.Exit(2)
     for _, report in _parse_each([path]):
         if report is None:
             failed = True
@@ -76,8 +80,8 @@ def _print_report(console: Console, path: Path, report: Report) -> None:
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
     status = "[bold red]有错误[/]" if errors else "[yellow]有警告[/]" if warnings else "[green]通过[/]"
-    console.rule(f"{path}")
-    console.print(f"单位：{report.organization or '（未识别）'}    年度：{report.year or '（未识别）'}    "
+    console.rule(escape(str(path)))
+    console.print(f"单位：{escape(report.organization or '（未识别）')}    年度：{report.year or '（未识别）'}    "
                   f"格式：{report.template}    发布日期：{report.published or '（未印）'}    结论：{status}")
     cells = sum(len(r) for t in report.tables.values() for r in t.values())
     filled = sum(c.value is not None for t in report.tables.values() for r in t.values() for c in r.values())
@@ -93,7 +97,7 @@ def _print_report(console: Console, path: Path, report: Report) -> None:
     for f in report.findings:
         label, style = _SEVERITY[f.severity]
         cells_text = ", ".join(f.cells[:6]) + (f" 等 {len(f.cells)} 格" if len(f.cells) > 6 else "")
-        table.add_row(f"[{style}]{label}[/]", f.rule, f.message, cells_text)
+        table.add_row(f"[{style}]{label}[/]", escape(f.rule), escape(f.message), escape(cells_text))
     console.print(table)
 
 
@@ -135,7 +139,7 @@ def explain(
         raise typer.Exit(2)
     console = Console(highlight=False)
     for key, source in report.meta_sources.items():
-        console.print(f"{key}: {getattr(report, key)}  ← {source}")
+        console.print(escape(f"{key}: {getattr(report, key)}  ← {source}"))
     console.print(f"template: {report.template}")
     for tkey, rows in report.tables.items():
         if table and tkey != table:
@@ -145,10 +149,11 @@ def explain(
             out.add_column(name, overflow="fold")
         for rkey, cells in rows.items():
             for ckey, cell in cells.items():
-                out.add_row(f"{rkey}.{ckey}", "空" if cell.value is None else str(cell.value),
-                            cell.printed if cell.printed is not None else "（未读到）",
-                            str(cell.line or ""), f"{cell.row_label or ''}" + (f" (第{cell.row_line}行)" if cell.row_line else ""),
-                            cell.column_label or "（按表格规定顺序）")
+                row_label = (cell.row_label or "") + (f"（第 {cell.row_line} 行）" if cell.row_line else "")
+                out.add_row(*(escape(x) for x in (
+                    f"{rkey}.{ckey}", "空" if cell.value is None else str(cell.value),
+                    cell.printed if cell.printed is not None else "（未读到）",
+                    str(cell.line or ""), row_label, cell.column_label or "（按表格规定顺序）")))
         console.print(out)
 
 

@@ -36,9 +36,12 @@ def _evaluate(report: Report, table: Table, identity: Identity, lhs: list[tuple[
     cells = lhs + rhs
     rows = report.tables[table.key]
     try:
-        values = {(r, c): rows[r][c].value for r, c in cells}
+        placed = [rows[r][c] for r, c in cells]
     except KeyError:  # a cell the report does not have: the identity does not apply
         return None
+    if any(cell.printed is None for cell in placed):
+        return None  # a cell the reader could not place (already a P-1 finding): nothing to check
+    values = {rc: cell.value for rc, cell in zip(cells, placed)}
     if all(v is None for v in values.values()):
         return None
     blanks = [rc for rc, v in values.items() if v is None]
@@ -133,7 +136,7 @@ def check_structure(report: Report, form: Form) -> list[Finding]:
                     f"表{table.number}按{form.instrument}格式应分三行填报（{names}），本报告仅印一行「{row.label}」",
                     [f"{table.key}.{row.key}.{c}" for c in rows[row.key]]))
         blanks = [f"{table.key}.{r}.{c}" for r, cells in rows.items() for c, cell in cells.items()
-                  if cell.value is None]
+                  if cell.value is None and cell.printed is not None]  # printed blank, not unread
         if blanks:
             findings.append(Finding(
                 "Q-FMT-2", "info",

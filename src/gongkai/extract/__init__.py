@@ -17,11 +17,19 @@ _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
 def _looks_like_report(text: str) -> bool:
-    """An annual disclosure report speaks of 信息公开 and of at least two of its statutory topics."""
+    """Cheap first test: an annual disclosure report speaks of 信息公开 and of its statutory topics."""
     if not any(w in text for w in _REPORT_WORDS):
         return False
     topics = ("主动公开", "依申请", "申请", "行政复议", "年度报告", "存在的主要问题", "收费")
     return sum(1 for t in topics if t in text) >= 2
+
+
+def _has_report_structure(lines: list[str], sections: list[Found], title_found: bool) -> bool:
+    """A report has a title naming itself an annual report, or the statutory section headings.
+
+    A news item about 政务公开 work mentions the same topics but has neither.
+    """
+    return title_found or len(sections) >= 3
 
 
 def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Piece]:
@@ -80,6 +88,9 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
         for table in form.tables:
             reads[table.key] = read_table(table, _scope(table, sections, doc.pieces))
     if not any(r.rows_seen for r in reads.values()):
+        if not _has_report_structure(doc.lines, sections, "year" in meta.sources
+                                     and meta.sources["year"].startswith("标题")):
+            raise InputError("不是政府信息公开工作年度报告（没有年度报告标题、法定章节或统计表）")
         report.template = "legacy" if meta.year is None or meta.year < 2019 else "unknown"
         if meta.year is not None and meta.year >= 2019:
             report.findings.append(Finding(
