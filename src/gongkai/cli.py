@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .api import parse_path, report_files
+from .check import suspect_cells
 from .errors import InputError
 from .model import Report
 
@@ -76,29 +77,30 @@ def parse(
         raise typer.Exit(2)
 
 
-def _print_report(console: Console, path: Path, report: Report) -> None:
+def _print_report(console: Console, path: Path, report: Report) -> str:
+    """One report's check result, for a person; returns its verdict (通过 / 有警告 / 有错误)."""
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
-    status = "[bold red]有错误[/]" if errors else "[yellow]有警告[/]" if warnings else "[green]通过[/]"
-    console.rule(escape(str(path)))
-    console.print(f"单位：{escape(report.organization or '（未识别）')}    年度：{report.year or '（未识别）'}    "
-                  f"格式：{report.template}    发布日期：{report.published or '（未印）'}    结论：{status}")
+    verdict = "有错误" if errors else "有警告" if warnings else "通过"
+    style = "bold red" if errors else "yellow" if warnings else "green"
     cells = sum(len(r) for t in report.tables.values() for r in t.values())
     filled = sum(c.value is not None for t in report.tables.values() for r in t.values() for c in r.values())
-    console.print(f"读取表格 {len(report.tables)} 张，单元格 {cells} 个（有数值 {filled} 个）；"
-                  f"错误 {errors}，警告 {warnings}，提示 {len(report.findings) - errors - warnings}")
-    if not report.findings:
-        return
-    table = RichTable(show_lines=False, expand=True)
-    table.add_column("级别", no_wrap=True)
-    table.add_column("规则", no_wrap=True)
-    table.add_column("说明", ratio=3)
-    table.add_column("单元格", ratio=2, overflow="fold")
+    console.rule(escape(str(path)))
+    console.print(escape(f"{report.organization or '（单位未识别）'} · {report.year or '（年度未识别）'} 年度 · "
+                         f"格式 {report.template} · 发布日期 {report.published or '未印'}"))
+    console.print(f"结论：[{style}]{verdict}[/]（错误 {errors}，警告 {warnings}，"
+                  f"提示 {len(report.findings) - errors - warnings}）；读取表格 {len(report.tables)} 张，"
+                  f"单元格 {cells} 个（有数值 {filled} 个）")
     for f in report.findings:
-        label, style = _SEVERITY[f.severity]
-        cells_text = ", ".join(f.cells[:6]) + (f" 等 {len(f.cells)} 格" if len(f.cells) > 6 else "")
-        table.add_row(f"[{style}]{label}[/]", escape(f.rule), escape(f.message), escape(cells_text))
-    console.print(table)
+        label, fstyle = _SEVERITY[f.severity]
+        console.print(f"  [{fstyle}]{label}[/] {escape(f.rule)}  {escape(f.message)}")
+        if f.cells:
+            shown = "、".join(f.cells[:4]) + (f" 等 {len(f.cells)} 格" if len(f.cells) > 4 else "")
+            console.print(f"        [dim]单元格：{escape(shown)}[/]")
+    for cell, rules in suspect_cells(report.findings):
+        console.print(f"  [bold]疑点[/] {escape(cell)} 同时出现在 {len(rules)} 条错误中（{escape('、'.join(rules))}），"
+                      f"最可能是这一格填错")
+    return verdict
 
 
 @app.command()
@@ -107,23 +109,30 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
 ) -> None:
     """核对报告：勾稽关系、格式规范等，输出中文核对意见。"""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     unreadable = has_error = False
+    verdicts: dict[str, int] = {}
     count = 0
     for path, report in _parse_each(paths):
         count += 1
         if report is None:
             unreadable = True
+            verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
         has_error |= any(f.severity == "error" for f in report.findings)
         if as_json:
             doc = report.to_json(provenance=False)
             print(_dump({"source": doc["source"], "report": doc["report"], "findings": doc["findings"]}, None))
         else:
-            _print_report(console, path, report)
+            verdict = _print_report(console, path, report)
+            verdicts[verdict] = verdicts.get(verdict, 0) + 1
     if count == 0:
         err.print("[red]没有找到报告文件[/red]")
         raise typer.Exit(2)
+    if count > 1 and not as_json:
+        console.rule()
+        parts = "，".join(f"{k} {verdicts[k]}" for k in ("通过", "有警告", "有错误", "无法读取") if k in verdicts)
+        console.print(f"共核对 {count} 份报告：{parts}")
     raise typer.Exit(2 if unreadable else 1 if has_error else 0)
 
 

@@ -11,7 +11,7 @@ from ..forms import FORMS, Form, Identity, Table, form_for_year
 from ..model import Finding, Report
 from .format import fmt, join_terms
 
-__all__ = ["run_checks", "check_identities"]
+__all__ = ["run_checks", "check_identities", "suspect_cells"]
 
 
 def _substitute(table: Table, report: Report, terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -157,3 +157,22 @@ def run_checks(report: Report) -> list[Finding]:
     if form is None:
         return []
     return check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
+
+
+def suspect_cells(findings: list[Finding]) -> list[tuple[str, list[str]]]:
+    """Cells shared by the most failing identities: the likeliest single wrong entry.
+
+    One mistyped cell breaks every identity it takes part in (its row's T3-3 and its column's
+    T3-2, say); the cell those error findings have in common is where a reviewer should look.
+    """
+    rules_of: dict[str, list[str]] = {}
+    for f in findings:
+        if f.severity == "error" and f.rule.startswith(("T3-1", "T3-2", "T3-3", "T4-")):
+            for cell in f.cells:
+                rules_of.setdefault(cell, []).append(f.rule)
+    if not rules_of:
+        return []
+    most = max(len(r) for r in rules_of.values())
+    if most < 2:
+        return []
+    return sorted((c, r) for c, r in rules_of.items() if len(r) == most)

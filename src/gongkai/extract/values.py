@@ -15,9 +15,9 @@ BLANK_MARKS = frozenset({"", "/", "-", "—", "——", "–", "－", "―", "�
 
 _NUMBER = re.compile(
     r"^(?P<sign>[+-])?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*"
-    r"(?P<unit>万元|元|万|件|条|项|个|次|宗|家|份|部|篇|人次|人)?$"
+    r"(?P<unit>万元|萬元|元|万|萬|件|条|條|项|項|个|個|次|宗|家|份|部|篇|人次|人)?$"
 )
-_UNIT_ONLY = frozenset({"件", "条", "项", "个", "次", "宗", "元", "万元"})
+_UNIT_ONLY = frozenset({"件", "条", "條", "项", "項", "个", "個", "次", "宗", "元", "万元", "萬元"})
 _MONEY_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 
 
@@ -47,7 +47,8 @@ def parse_value(text: str) -> Value | None:
         return None
     if m["sign"] == "-":
         number = -number
-    return Value(number, m["unit"] or "", bool(m["sign"]), to_json_number(number))
+    unit = (m["unit"] or "").replace("萬", "万")
+    return Value(number, unit, bool(m["sign"]), to_json_number(number))
 
 
 def is_unit_only(text: str) -> bool:

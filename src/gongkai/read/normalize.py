@@ -16,6 +16,7 @@ _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-
 _QUESTION_RUNS = re.compile(r"[?？\ufffd]{2,}")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 # Characters frequent in Traditional text and absent from Simplified text.
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _TRADITIONAL_RE = re.compile("[們國會開關處發條體這為個說時請議計總結審維訟辦與檢區報資務機構]")
 
 
@@ -28,7 +29,11 @@ def _converter():
 
 def is_traditional(text: str) -> bool:
     """True when enough Traditional-only characters appear that the text is Traditional."""
-    return len(_TRADITIONAL_RE.findall(text, 0, 20000)) >= 5
+    hits = len(_TRADITIONAL_RE.findall(text, 0, 20000))
+    if hits >= 5:
+        return True
+    cjk = len(_CJK.findall(text, 0, 20000))
+    return hits >= 2 and hits >= cjk * 0.05
 
 
 def normalize_text(text: str) -> str:
