@@ -61,12 +61,13 @@ class TableRead:
 def to_runs(pieces: list[Piece]) -> list[Run]:
     """Group pieces into alternating text and value runs; unit-only pieces are dropped."""
     runs: list[Run] = []
+    pending: list[Piece] = []  # blanks right after a label: empty cells if values follow
     for piece in pieces:
         if piece.blank:
             if runs and runs[-1].kind == "values":
                 runs[-1].values.append((piece, None))
-            elif runs:
-                runs[-1].pieces.append(piece)  # keep position; contributes no text
+            else:
+                pending.append(piece)
             continue
         value = parse_value(piece.text)
         if value is None and is_unit_only(piece.text) and runs and runs[-1].kind == "values":
@@ -74,6 +75,9 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
         kind = "text" if value is None else "values"
         if not runs or runs[-1].kind != kind:
             runs.append(Run(kind, []))
+            if kind == "values":
+                runs[-1].values.extend((p, None) for p in pending)
+        pending = []
         runs[-1].pieces.append(piece)
         if value is not None:
             runs[-1].values.append((piece, value))
@@ -251,12 +255,12 @@ def place_values(values: list[tuple[Piece, Value | None]], n: int
         return [list(real)]
     if len(real) > n:
         return []
-    first = next((i for i, (_, v) in enumerate(values) if v is not None), None)
     last = max((i for i, (_, v) in enumerate(values) if v is not None), default=None)
-    if first is not None:
-        inner = values[: last + 1]
+    if last is not None:
+        inner = values[: last + 1]  # blanks before and between the values are cells
         if len(inner) == n:
             return [list(inner)]
+        # Blanks after the last value are not used: grid padding (`||`) looks the same.
     # Place `real` into n slots keeping order; the rest are unknown blanks.
     out = []
     for positions in combinations(range(n), len(real)):
@@ -294,18 +298,77 @@ def confirm_by_identities(candidates: list[list], cols: list[str], table: Table,
 
 # ---------------------------------------------------------------------------------------- readers
 
-def _assign(read: TableRead, table: Table, row: Row, cols: list[str], labels: list[str | None],
-            label_run: Run, value_run: Run, header_units: dict[str, str]) -> None:
+@dataclass
+class _RowValues:
+    """A row's printed values and the placements still possible for them."""
+
+    row: Row
+    cols: list[str]
+    labels: list[str | None]
+    label_run: Run
+    value_run: Run
+    units: dict[str, str]
+    candidates: list[list]
+
+
+def _candidates(table: Table, row: Row, cols: list[str], labels: list[str | None], label_run: Run,
+                value_run: Run, units: dict[str, str]) -> _RowValues:
     candidates = place_values(value_run.values, len(cols))
     candidates = confirm_by_identities(candidates, cols, table, row.key)
-    row_line = next((p.line for p in reversed(label_run.pieces) if not p.blank), 0)
-    cells = read.cells.setdefault(row.key, {})
+    return _RowValues(row, cols, labels, label_run, value_run, units, candidates)
+
+
+def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Table) -> list[list]:
+    """Narrow a row's placements with the identities down its columns (T3-1, T3-2), using the
+    rows already placed; an identity that needs an unplaced cell is not used."""
+    checks = [i for i in table.identities if i.axis == "rows" and pending.row.key in i.lhs + i.rhs]
+    if not checks or len(pending.candidates) <= 1:
+        return pending.candidates
+
+    def known(row: str, col: str) -> Decimal | None | bool:
+        cell = read.cells.get(row, {}).get(col)
+        if cell is None or cell.printed is None:
+            return False
+        return Decimal(str(cell.value)) if cell.value is not None else None
+
+    kept = []
+    for slots in pending.candidates:
+        mine = {c: (s[1].number if s and s[1] is not None else None) for c, s in zip(pending.cols, slots)}
+        ok = True
+        for identity in checks:
+            for col in identity.over or pending.cols:
+                if col not in mine:
+                    continue
+                sides = []
+                for terms in (identity.lhs, identity.rhs):
+                    total = Decimal(0)
+                    for r in terms:
+                        v = mine[col] if r == pending.row.key else known(r, col)
+                        if v is False:
+                            break
+                        total += v or 0
+                    else:
+                        sides.append(total)
+                        continue
+                    break
+                if len(sides) == 2 and sides[0] != sides[1]:
+                    ok = False
+        if ok:
+            kept.append(slots)
+    return kept or pending.candidates
+
+
+def _write(read: TableRead, table: Table, p: _RowValues) -> None:
+    """Record a row's cells: placed where every remaining placement agrees, else null + P-1."""
+    candidates, cols, labels, label_run = p.candidates, p.cols, p.labels, p.label_run
+    row_line = next((x.line for x in reversed(label_run.pieces) if not x.blank), 0)
+    cells = read.cells.setdefault(p.row.key, {})
     read.rows_seen += 1
     if not candidates:
         for col in cols:
             cells[col] = Cell(None, row_label=label_run.text, row_line=row_line)
-            read.unplaced.append((f"{row.key}.{col}", f"该行印有 {sum(1 for _, v in value_run.values if v)} 个数值，"
-                                                       f"多于 {len(cols)} 列"))
+            read.unplaced.append((f"{p.row.key}.{col}",
+                                  f"该行印有 {sum(1 for _, v in p.value_run.values if v)} 个数值，多于 {len(cols)} 列"))
         return
     single = len(candidates) == 1
     for i, col in enumerate(cols):
@@ -313,13 +376,13 @@ def _assign(read: TableRead, table: Table, row: Row, cols: list[str], labels: li
         column = table.column(col)
         if len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
-            cells[col] = _cell(piece, value, column, label_run, row_line, labels[i], header_units.get(col))
+            cells[col] = _cell(piece, value, column, label_run, row_line, labels[i], p.units.get(col))
         elif len(options) == 1:
             # every placement leaves this cell blank: visibly printed empty
             cells[col] = Cell(None, printed="", row_label=label_run.text, row_line=row_line, column_label=labels[i])
         else:
             cells[col] = Cell(None, row_label=label_run.text, row_line=row_line, column_label=labels[i])
-            read.unplaced.append((f"{row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
+            read.unplaced.append((f"{p.row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
 
 
 def _units_from_header(header: list[tuple[list[str], str]] | None) -> dict[str, str]:
@@ -343,6 +406,7 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
     header: list[tuple[list[str], str]] | None = None
     units: dict[str, str] = {}
     resolved: dict[tuple[str, ...], tuple[list[str], list[str | None]]] = {}
+    ambiguous: list[_RowValues] = []
     for text_run, value_run in pairs(to_runs(pieces)):
         match = match_row_at_end(text_run, rindex)
         if match is None:
@@ -360,7 +424,17 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
         if wanted not in resolved:
             resolved[wanted] = resolve_columns(header, wanted)
         cols, labels = resolved[wanted]
-        _assign(read, table, row, cols, labels, text_run, value_run, units)
+        rv = _candidates(table, row, cols, labels, text_run, value_run, units)
+        if len(rv.candidates) > 1:
+            read.cells[row_key] = {}  # claimed: placed once every other row is known
+            ambiguous.append(rv)
+        else:
+            _write(read, table, rv)
+    for rv in ambiguous:
+        del read.cells[rv.row.key]
+    for rv in ambiguous:
+        rv.candidates = confirm_by_column_identities(rv, read, table)
+        _write(read, table, rv)
     return read
 
 
@@ -393,7 +467,7 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             if row.key in read.cells:
                 continue
             cols, labels = resolve_columns(leaf_order, all_cols)
-            _assign(read, table, row, cols, labels, text_run, value_run, {})
+            _write(read, table, _candidates(table, row, cols, labels, text_run, value_run, {}))
             continue
         if len(groups) < 2 or not leaves:
             continue

@@ -34,20 +34,49 @@ class Document:
         return "\n".join(self.lines)
 
 
+def paragraph_gap(lines: list[str]) -> int:
+    """The usual number of empty lines between two printed paragraphs (0, 1, …).
+
+    Pages scraped one cell per paragraph put one empty line between cells; an empty cell then
+    shows as two more. Knowing the usual gap tells an empty cell from a paragraph break.
+    """
+    counts: dict[int, int] = {}
+    gap = -1
+    for line in lines:
+        if line.strip():
+            if gap >= 0:
+                counts[gap] = counts.get(gap, 0) + 1
+            gap = 0
+        elif gap >= 0 and not line:
+            gap += 1
+    return max(counts, key=lambda g: (counts[g], -g)) if counts else 1
+
+
 def split_pieces(lines: list[str]) -> list[Piece]:
     """The cell pieces of `lines` (see the module docstring)."""
     pieces: list[Piece] = []
     in_cell = False  # inside a segment opened by a pipe
     cell_has_text = False
+    usual = paragraph_gap(lines)
+    empty_run = 0
     for number, line in enumerate(lines, start=1):
         if "|" not in line:
             text = line.strip()
             if text:
+                if not in_cell and empty_run > usual:
+                    # empty paragraphs beyond the usual break: printed empty cells
+                    for _ in range((empty_run - usual) // (usual + 1)):
+                        pieces.append(Piece("", number - 1, blank=True))
+                empty_run = 0
                 pieces.append(Piece(text, number))
                 cell_has_text = True
             elif line and not in_cell:
                 pieces.append(Piece("", number, blank=True))
+                empty_run = 0
+            elif not line:
+                empty_run += 1
             continue
+        empty_run = 0
         for index, part in enumerate(line.split("|")):
             if index:
                 if in_cell and not cell_has_text:
