@@ -9,6 +9,7 @@ import pytest
 from gongkai.errors import InputError
 from gongkai.extract.values import parse_value, to_column_unit
 from gongkai.read import decode_bytes, normalize_text, text_document
+from gongkai.read.document import EMPTY_CELL, MAYBE_CELL, NOT_BLANK
 
 SAMPLE = "三、收到和处理政府信息公开申请情况\n（一）予以公开\n12\n总计\n"
 
@@ -81,9 +82,13 @@ def test_money_unit_conversion():
 
 
 def test_pieces_from_both_layouts():
-    para = text_document("规章\n\n0\n\n \n\n3\n")
-    assert [(p.text, p.blank) for p in para.pieces] == [("规章", False), ("0", False), ("", True), ("3", False)]
+    # paragraph layout: one empty line between cells; a line of spaces may be a cell or padding,
+    # two more empty lines are an empty cell for certain
+    para = text_document("规章\n\n0\n\n \n\n3\n\n\n\n4\n")
+    assert [(p.text, p.blank) for p in para.pieces] == [
+        ("规章", NOT_BLANK), ("0", NOT_BLANK), ("", MAYBE_CELL), ("3", NOT_BLANK), ("", EMPTY_CELL), ("4", NOT_BLANK)]
+    # pipe layout: a lone " |" is a cell printed empty; "||" runs may be grid padding
     pipe = text_document("规章 |\n0 |\n |\n3\n|\n||\n")
     assert [(p.text, p.blank) for p in pipe.pieces] == [
-        ("规章", False), ("0", False), ("", True), ("3", False), ("", True), ("", True)]
+        ("规章", NOT_BLANK), ("0", NOT_BLANK), ("", EMPTY_CELL), ("3", NOT_BLANK), ("", MAYBE_CELL), ("", MAYBE_CELL)]
     assert [p.line for p in pipe.pieces][:4] == [1, 2, 3, 4]

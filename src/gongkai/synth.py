@@ -112,6 +112,8 @@ _UNITS = {"count": ("件", "条", "项", "个"), "signed": ("项", "条"), "mone
 def _cell_printer(form: Form, rng: random.Random, noise: set[str]):
     def cell(table: str, row: str, col: str, value: Value) -> str:
         if value is None:
+            if "empty_cells" in noise:
+                return ""
             return rng.choice(["—", "/", "-", "无"]) if "blank_marks" in noise else "—"
         kind = form.table(table).column(col).kind
         if isinstance(value, float) and not value.is_integer():
@@ -150,17 +152,35 @@ def _date_line(rng: random.Random, year: int) -> tuple[str | None, str | None, s
     """(header line, signature line, ISO date) for a publication date in Jan–Mar of year+1."""
     month, day = rng.randint(1, 3), rng.randint(1, 28)
     iso = f"{year + 1}-{month:02d}-{day:02d}"
-    style = rng.choice(["header", "labelled", "signature", "none"])
+    style = rng.choice(["header", "labelled", "signature", "cn_signature", "bare", "none"])
     if style == "header":
         return f"来源：本站  时间：{iso} {rng.randint(8, 18):02d}:{rng.randint(0, 59):02d}:00  访问量：{rng.randint(1, 999)}", None, iso
     if style == "labelled":
         return f"发布日期：{year + 1}年{month}月{day}日", None, iso
+    if style == "bare":
+        return f"{year + 1}/{month:02d}/{day:02d} 09:30 信息来源：政府办", None, iso
     if style == "signature":
         return None, f"{year + 1}年{month}月{day}日", iso
+    if style == "cn_signature":
+        return None, f"{_cn_year(year + 1)}年{_cn_small(month)}月{_cn_small(day)}日", iso
     return None, None, None
 
 
-NOISES = ("units", "blank_marks", "blanks", "fullwidth", "thousands", "signs", "spaces", "label_spaces",
+_CN = "〇一二三四五六七八九"
+
+
+def _cn_year(year: int) -> str:
+    return "".join(_CN[int(d)] for d in str(year))
+
+
+def _cn_small(n: int) -> str:
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousands", "signs", "spaces", "label_spaces",
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
@@ -183,7 +203,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
     organization = place + body
     tables = random_tables(form, rng, other_as_one="other_one_row" in chosen)
     truth_tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.items()}
-    if "blanks" in chosen:
+    if "blanks" in chosen or "empty_cells" in chosen:
         # a blank is printed where the value is 0, so every identity still holds
         zeros = [(t, r, c) for t, rows in tables.items() for r, cells in rows.items()
                  for c, v in cells.items() if v == 0]

@@ -26,8 +26,12 @@ _FIRST_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LABELLED_DATE = re.compile(
     r"(?:发布日期|发布时间|成文日期|生成日期|公开日期|发文日期|日期|时间)\s*[:：|]?\s*[|]?\s*"
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_BARE_DATETIME = re.compile(r"^\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)")
-_SIGNATURE_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_BARE_DATETIME = re.compile(r"^\s*((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)")
+_SIGNATURE_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*$")
+_CN_DIGITS = {"〇": 0, "○": 0, "?": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_CN_DATE = re.compile(r"^\s*([〇○零O0?一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                      r"\s*([一二三四五六七八九十]{1,3})\s*日\s*$")
 _META_ORG = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息来源|文章来源|主办单位)\s*[:：|]?\s*[|(（]?\s*"
                        r"([\u4e00-\u9fff]{2,40}?)\s*[)）|]?\s*(?:\s|$|\||时间|发布|访问|浏览|阅读|日期|生成)")
 _BODY_SUFFIX = re.compile(r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|局|厅|委|办|院|署|中心|处|所|街道办事处|"
@@ -44,6 +48,26 @@ class Meta:
     year: int | None = None
     published: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+
+
+def _cn_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _date_line(text: str) -> str | None:
+    """An ISO date from a line that is only a date: `2020年1月16日`, `2020-01-16`, `二〇二〇年一月十六日`."""
+    m = _SIGNATURE_DATE.match(text)
+    if m:
+        return _iso(*m.groups())
+    m = _CN_DATE.match(text)
+    if m:
+        year = "".join(str(_CN_DIGITS[ch]) for ch in m.group(1))
+        return _iso(year, str(_cn_number(m.group(2))), str(_cn_number(m.group(3))))
+    return None
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
@@ -96,10 +120,9 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     tail = [(i, lines[i].strip().strip("|").strip()) for i in range(start, len(lines))]
     for k in range(len(tail) - 1, -1, -1):
         i, text = tail[k]
-        m = _SIGNATURE_DATE.match(text)
-        if not m:
+        iso = _date_line(text)
+        if not iso:
             continue
-        iso = _iso(*m.groups())
         org = None
         for j in range(k - 1, max(-1, k - 4), -1):
             cand = tail[j][1]

@@ -24,6 +24,7 @@ from itertools import combinations
 from ..forms import Column, Row, Table, label_key
 from ..model import Cell
 from ..read import Piece
+from ..read.document import EMPTY_CELL
 from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_number
 
 # A header item: a set of candidate column keys, or a spanning group label.
@@ -247,25 +248,26 @@ def place_values(values: list[tuple[Piece, Value | None]], n: int
                  ) -> list[list[tuple[Piece, Value | None] | None]]:
     """Every way the printed items can fill `n` cells, as lists of n slots (None: unknown).
 
-    Exactly n values: one way. Fewer: visible blanks between or before the values are cells too;
-    if that still leaves cells over, every order-keeping placement is a candidate.
+    Exactly n values: one way. Fewer: cells printed empty for certain (an empty paragraph, a lone
+    ` |`) fill in where they stand; then blanks that may be padding, if they make up the count
+    exactly before the last value; otherwise every order-keeping placement is a candidate.
     """
     real = [(p, v) for p, v in values if v is not None]
     if len(real) == n:
         return [list(real)]
     if len(real) > n:
         return []
-    last = max((i for i, (_, v) in enumerate(values) if v is not None), default=None)
-    if last is not None:
-        inner = values[: last + 1]  # blanks before and between the values are cells
-        if len(inner) == n:
-            return [list(inner)]
-        # Blanks after the last value are not used: grid padding (`||`) looks the same.
-    # Place `real` into n slots keeping order; the rest are unknown blanks.
+    certain = [(p, v) for p, v in values if v is not None or p.blank == EMPTY_CELL]
+    if len(certain) == n:
+        return [list(certain)]
+    last = max((i for i, (p, v) in enumerate(values) if v is not None), default=None)
+    if last is not None and len(values[: last + 1]) == n:
+        return [list(values[: last + 1])]
+    fixed = certain if len(certain) < n else real
     out = []
-    for positions in combinations(range(n), len(real)):
+    for positions in combinations(range(n), len(fixed)):
         slots: list[tuple[Piece, Value | None] | None] = [None] * n
-        for pos, item in zip(positions, real):
+        for pos, item in zip(positions, fixed):
             slots[pos] = item
         out.append(slots)
     return out

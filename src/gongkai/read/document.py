@@ -17,7 +17,10 @@ class Piece(NamedTuple):
 
     text: str
     line: int
-    blank: bool = False
+    blank: int = 0  # NOT_BLANK, or MAYBE_CELL (could be grid padding), or EMPTY_CELL (certainly a cell)
+
+
+NOT_BLANK, MAYBE_CELL, EMPTY_CELL = 0, 1, 2
 
 
 @dataclass
@@ -66,21 +69,22 @@ def split_pieces(lines: list[str]) -> list[Piece]:
                 if not in_cell and empty_run > usual:
                     # empty paragraphs beyond the usual break: printed empty cells
                     for _ in range((empty_run - usual) // (usual + 1)):
-                        pieces.append(Piece("", number - 1, blank=True))
+                        pieces.append(Piece("", number - 1, blank=EMPTY_CELL))
                 empty_run = 0
                 pieces.append(Piece(text, number))
                 cell_has_text = True
             elif line and not in_cell:
-                pieces.append(Piece("", number, blank=True))
+                pieces.append(Piece("", number, blank=MAYBE_CELL))
                 empty_run = 0
             elif not line:
                 empty_run += 1
             continue
         empty_run = 0
+        lone_pipe = line.strip() == "|"  # " |": a cell printed empty; "||" runs are grid padding too
         for index, part in enumerate(line.split("|")):
             if index:
                 if in_cell and not cell_has_text:
-                    pieces.append(Piece("", number, blank=True))
+                    pieces.append(Piece("", number, blank=EMPTY_CELL if lone_pipe else MAYBE_CELL))
                 in_cell, cell_has_text = True, False
             text = part.strip()
             if text:

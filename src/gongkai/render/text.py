@@ -46,7 +46,7 @@ def _cells(lines: list[str], cells: list[str], layout: str, spacer: int = 0) -> 
     if layout == "pipe":
         lines.extend(f"{c} |" for c in cells)
         if spacer:
-            lines.append("|" * spacer)
+            lines.append("|" * max(spacer, 2))  # pages print padding as runs of pipes, never a lone one
     else:
         for c in cells:
             lines.extend([c, ""])
