@@ -33,22 +33,26 @@ def _substitute(table: Table, report: Report, terms: tuple[str, ...]) -> tuple[s
 def _evaluate(report: Report, table: Table, identity: Identity, lhs: list[tuple[str, str]],
               rhs: list[tuple[str, str]], where: str, side_names: tuple[str, str]) -> Finding | None:
     """Check Σ lhs == Σ rhs over (row, col) cells; a Finding when it does not hold."""
-    cells = lhs + rhs
     rows = report.tables[table.key]
+    sums = [0.0, 0.0]
+    seen = False
     try:
-        placed = [rows[r][c] for r, c in cells]
+        for side, terms in enumerate((lhs, rhs)):
+            for r, c in terms:
+                cell = rows[r][c]
+                if cell.printed is None:
+                    return None  # a cell the reader could not place (already a P-1 finding)
+                if cell.value is not None:
+                    sums[side] += cell.value
+                    seen = True
     except KeyError:  # a cell the report does not have: the identity does not apply
         return None
-    if any(cell.printed is None for cell in placed):
-        return None  # a cell the reader could not place (already a P-1 finding): nothing to check
-    values = {rc: cell.value for rc, cell in zip(cells, placed)}
-    if all(v is None for v in values.values()):
+    left, right = sums
+    if not seen or abs(left - right) < 1e-9:
         return None
+    cells = lhs + rhs
+    values = {rc: rows[rc[0]][rc[1]].value for rc in cells}
     blanks = [rc for rc, v in values.items() if v is None]
-    left = sum(values[rc] or 0 for rc in lhs)
-    right = sum(values[rc] or 0 for rc in rhs)
-    if abs(left - right) < 1e-9:
-        return None
     name = (lambda rc: table.row(rc[0]).name) if identity.axis == "rows" else (lambda rc: table.column(rc[1]).name)
     lhs_text = join_terms([(name(rc), values[rc]) for rc in lhs], total=left)
     rhs_text = join_terms([(name(rc), values[rc]) for rc in rhs], total=right)

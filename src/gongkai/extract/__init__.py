@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from ..errors import InputError
-from ..forms import Form, Table, form_for_year, label_key
+from ..forms import Form, Table, form_for_year
 from ..model import Cell, Finding, Report
 from ..read import Document, Piece
 from .meta import read_meta
 from .sections import Found, find_sections
 from .tables import TableRead, read_table
-from .template import detect_form
+from .template import detect_form, squeeze
 
 __all__ = ["extract"]
 
@@ -36,7 +38,8 @@ def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Pie
     """The pieces of the section that holds `table`; the whole document if its heading is missing."""
     for found in sections:
         if found.section.table == table.key:
-            return [p for p in pieces if found.line < p.line < found.end]
+            lines = [p.line for p in pieces]
+            return pieces[bisect_right(lines, found.line):bisect_left(lines, found.end)]
     return pieces
 
 
@@ -79,7 +82,7 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
     report = Report(path=path, sha256=sha256, source_format=doc.source_format, encoding=doc.encoding,
                     organization=meta.organization, year=meta.year, published=meta.published,
                     meta_sources=meta.sources)
-    form: Form | None = detect_form(label_key(text), meta.year)
+    form: Form | None = detect_form(squeeze(text), meta.year)
     sections = find_sections(doc.lines)
     if form is None and meta.year is not None:
         form = form_for_year(meta.year)

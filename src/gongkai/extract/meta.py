@@ -179,8 +179,8 @@ def read_meta(lines: list[str]) -> Meta:
                 meta.sources["organization"] = "正文自称与发布机构" if dept else "页面发布机构/来源"
                 break
 
-    if meta.year is None:
-        m = _PERIOD.search(text)
+    if meta.year is None and "统计" in text:
+        m = _PERIOD.search(text, text.index("统计"))
         if m:
             meta.year, meta.sources["year"] = int(m.group(1)), "统计期限"
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ..forms import SECTIONS, Section
 
-_HEADING = re.compile(r"^\s*(?:第)?([一二三四五六七八九十])\s*(?:部分)?\s*[、.,:．，\s]\s*(.{2,40}?)[\s|。:]*$")
+_HEADING = re.compile(r"\s*(?:第)?([一二三四五六七八九十])\s*(?:部分)?\s*[、.,:．，\s]\s*(.*)")
 _ORDER = "一二三四五六七八九十"
-_STARTS = frozenset(_ORDER + "第")
+_CANDIDATE = re.compile(r"\n[ \t]*(?:第)?[一二三四五六七八九十]")  # a literal first: fast scan
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,20 @@ def find_sections(lines: list[str]) -> list[Found]:
     """The sections present, in order, each with its line span."""
     hits: list[tuple[Section, int, str]] = []
     position = 0
-    for number, line in enumerate(lines, start=1):
-        if len(line) > 60 or line.lstrip()[:1] not in _STARTS:
+    text = "\n" + "\n".join(lines)  # every line, the first too, follows a newline
+    number, offset = 0, 0
+    for candidate in _CANDIDATE.finditer(text):
+        number += text.count("\n", offset, candidate.start() + 1)
+        offset = candidate.start() + 1
+        line = lines[number - 1]
+        if len(line) > 60:
             continue
         m = _HEADING.match(line)
         if not m:
             continue
-        numeral, rest = m.group(1), m.group(2)
+        numeral, rest = m.group(1), m.group(2).rstrip(" \t|。:")
+        if not 2 <= len(rest) <= 40:
+            continue
         for idx, section in enumerate(SECTIONS):
             if idx < position or section.number != numeral:
                 continue

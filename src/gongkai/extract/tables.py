@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from decimal import Decimal
 from itertools import combinations
 
 from ..forms import Column, Row, Table, label_key
+from ..forms.model import compact
 from ..model import Cell
 from ..read import Piece
 from ..read.document import EMPTY_CELL
@@ -31,21 +32,25 @@ from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_nu
 GROUP = "__group__"
 
 
-@dataclass
 class Run:
-    """A maximal stretch of label text, or of values, in the piece stream."""
+    """A maximal stretch of label text, or of values, in the piece stream.
 
-    kind: str  # "text" | "values"
-    pieces: list[Piece]
-    values: list[tuple[Piece, Value | None]] = field(default_factory=list)  # None: a blank piece
+    A text run's `text` (pieces joined) and `key` (its label key) are set once it is complete.
+    """
 
-    @cached_property
-    def key(self) -> str:
-        return label_key(self.text)
+    __slots__ = ("kind", "pieces", "values", "text", "key")
 
-    @cached_property
-    def text(self) -> str:
-        return "".join(p.text for p in self.pieces)
+    def __init__(self, kind: str) -> None:
+        self.kind = kind  # "text" | "values"
+        self.pieces: list[Piece] = []
+        self.values: list[tuple[Piece, Value | None]] = []  # None: a blank piece
+        self.text = ""
+        self.key = ""
+
+    def seal(self) -> Run:
+        self.text = "".join(p.text for p in self.pieces)
+        self.key = compact(self.text)  # pieces are NFKC-normalised already
+        return self
 
 
 @dataclass
@@ -75,15 +80,14 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
             continue
         kind = "text" if value is None else "values"
         if not runs or runs[-1].kind != kind:
-            runs.append(Run(kind, []))
+            runs.append(Run(kind))
             if kind == "values":
                 runs[-1].values.extend((p, None) for p in pending)
         pending = []
         runs[-1].pieces.append(piece)
         if value is not None:
             runs[-1].values.append((piece, value))
-    # A text run made only of blank pieces carries nothing.
-    return [r for r in runs if r.kind == "values" or any(not p.blank for p in r.pieces)]
+    return [r.seal() if r.kind == "text" else r for r in runs]
 
 
 def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
@@ -372,7 +376,16 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
             read.unplaced.append((f"{p.row.key}.{col}",
                                   f"该行印有 {sum(1 for _, v in p.value_run.values if v)} 个数值，多于 {len(cols)} 列"))
         return
-    single = len(candidates) == 1
+    row_label = label_run.text
+    if len(candidates) == 1 and None not in candidates[0]:  # the common case: nothing to weigh
+        for col, slot, label in zip(cols, candidates[0], labels):
+            piece, value = slot
+            if value is None or value.unit and table.column(col).kind == "money" or col in p.units:
+                cells[col] = _cell(piece, value, table.column(col), label_run, row_line, label, p.units.get(col))
+            else:
+                cells[col] = Cell(value.plain, piece.text, piece.line, row_label, row_line, label)
+        return
+    single = False
     for i, col in enumerate(cols):
         options = (0,) if single else {id(c[i]) if c[i] is not None else None for c in candidates}
         column = table.column(col)

@@ -18,6 +18,11 @@ Kind = Literal["count", "signed", "money"]
 _NOT_LABEL = re.compile(r"[\W_]+")
 
 
+def compact(normalized: str) -> str:
+    """label_key for text that is already NFKC-normalised (the whole report, say): cheaper."""
+    return _NOT_LABEL.sub("", normalized.replace("其它", "其他"))
+
+
 def label_key(text: str) -> str:
     """Reduce a printed label to the characters that identify it.
 
@@ -144,7 +149,7 @@ class Section:
     pattern: str  # regex searched in the heading line after the number
     table: str | None = None
 
-    @property
+    @cached_property
     def regex(self) -> re.Pattern[str]:
         return re.compile(self.pattern)
 

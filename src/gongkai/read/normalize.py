@@ -13,6 +13,7 @@ from functools import lru_cache
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 # A romanisation in brackets right after a CJK character: 發(fā)布, 區(qū), 處(chǔ)理.
 _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]\s*[a-z{_TONED}]*[{_TONED}][a-z{_TONED}]*\s*[)）]")
+_TONE_MARK = re.compile(f"[{_TONED}]")
 _QUESTION_RUNS = re.compile(r"[?？\ufffd]{2,}")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 # Characters frequent in Traditional text and absent from Simplified text.
@@ -29,11 +30,15 @@ def _converter():
 
 def is_traditional(text: str) -> bool:
     """True when enough Traditional-only characters appear that the text is Traditional."""
-    hits = len(_TRADITIONAL_RE.findall(text, 0, 20000))
-    if hits >= 5:
-        return True
+    hits = 0
+    for _ in _TRADITIONAL_RE.finditer(text, 0, 20000):
+        hits += 1
+        if hits >= 5:
+            return True
+    if hits < 2:
+        return False
     cjk = len(_CJK.findall(text, 0, 20000))
-    return hits >= 2 and hits >= cjk * 0.05
+    return hits >= cjk * 0.05
 
 
 def normalize_text(text: str) -> str:
@@ -43,7 +48,8 @@ def normalize_text(text: str) -> str:
     recorded as provenance point into the original text as well.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _PINYIN.sub("", text)
+    if _TONE_MARK.search(text):
+        text = _PINYIN.sub("", text)
     if is_traditional(text):
         text = _converter().convert(text)
     text = _SPACES.sub(" ", text)
