@@ -336,3 +336,35 @@ def test_check_a_report_whose_path_contains_a_closing_tag(tmp_path):
     no_crash(result)
     assert result.exit_code == 0
     assert "通过" in result.stdout
+
+
+# ----------------------------------------------------------------------------- forms, summary, suspects
+
+def test_forms_lists_rows_labels_and_identities_from_the_definition():
+    from gongkai.forms import FORMS
+
+    result = run("forms", "v2021")
+    no_crash(result)
+    assert result.exit_code == 0
+    table = FORMS["v2021"].table("requests")
+    for row in table.rows:  # every row of the definition, with its key and printed label
+        assert row.key in result.stdout and row.label in result.stdout
+    assert "T3-1：new_received + carried_in = results_total + carried_out（每列）" in result.stdout
+    assert "v2019" not in result.stdout
+
+
+def test_forms_unknown_template_exits_2():
+    result = run("forms", "v2030")
+    assert result.exit_code == 2
+    assert "没有这个格式" in result.stderr and "v2019、v2021" in result.stderr
+
+
+def test_check_directory_prints_a_summary_and_the_suspect_cell(tmp_path):
+    tables = seed_tables(V2021)
+    tables["requests"]["granted"]["natural_person"] += 1  # one typo: breaks its row's and its column's sums
+    (tmp_path / "a.txt").write_text(render(tables, V2021, "pipe"), encoding="utf-8")
+    copy_seed("seed-jiangyou-2020", tmp_path / "b.txt")
+    result = run("check", tmp_path)
+    assert result.exit_code == 1
+    assert "共核对 2 份报告：通过 1，有错误 1" in result.stdout
+    assert "疑点 requests.granted.natural_person 同时出现在 2 条错误中（T3-2、T3-3）" in result.stdout

@@ -167,6 +167,36 @@ def explain(
         console.print(out)
 
 
+@app.command()
+def forms(
+    form: Annotated[str | None, typer.Argument(help="v2019 或 v2021；不填则列出全部")] = None,
+) -> None:
+    """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。"""
+    from .forms import FORMS
+
+    console = Console(highlight=False)
+    chosen = [FORMS[form]] if form in FORMS else list(FORMS.values()) if form is None else []
+    if not chosen:
+        err.print(f"[red]没有这个格式[/red]：{escape(form or '')}（可选：{'、'.join(FORMS)}）")
+        raise typer.Exit(2)
+    for f in chosen:
+        console.rule(f"{f.key}：{f.name}（{f.instrument}，适用于 {f.first_year}–{f.last_year or ''} 年度报告）")
+        for table in f.tables:
+            out = RichTable(title=f"表{table.number} {table.title}（{table.key}）", expand=True)
+            for name in ("键", "印刷标签", "变体", "列"):
+                out.add_column(name, overflow="fold")
+            for row in table.rows:
+                note = f"（代替 {'、'.join(row.instead_of)} 的单行印法）" if row.instead_of else ""
+                out.add_row(escape(row.key), escape(row.label + note), escape("；".join(row.variants)),
+                            escape(", ".join(table.row_columns(row))))
+            console.print(out)
+            console.print("列：" + escape("；".join(f"{c.key}＝{c.label}" for c in table.columns)))
+            for i in table.identities:
+                console.print(escape(f"{i.rule}：{' + '.join(i.lhs)} = {' + '.join(i.rhs)}"
+                                     f"（{'每列' if i.axis == 'rows' else '每行'}"
+                                     f"{'：' + '、'.join(i.over) if i.over else ''}）"))
+
+
 def main() -> None:
     """Console-script entry: run the app; never show a traceback for bad input."""
     # Everything imported so far lives as long as the process: keep the collector from walking
