@@ -22,11 +22,19 @@ class Cell:
     row_label: str | None = None
     row_line: int | None = None
     column_label: str | None = None
+    where: tuple | None = None  # PDF (page, x0, y0, x1, y1) or table cell (table, row, col)
 
     def provenance(self) -> dict[str, Any]:
-        return {k: v for k, v in (("printed", self.printed), ("line", self.line), ("row_label", self.row_label),
-                                  ("row_line", self.row_line), ("column_label", self.column_label))
-                if v is not None}
+        out = {k: v for k, v in (("printed", self.printed), ("line", self.line), ("row_label", self.row_label),
+                                 ("row_line", self.row_line), ("column_label", self.column_label))
+               if v is not None}
+        if self.where is not None:
+            if len(self.where) == 5:
+                out["page"] = self.where[0]
+                out["bbox"] = [round(v, 1) for v in self.where[1:]]
+            else:
+                out["table"], out["row"], out["col"] = self.where
+        return out
 
 
 @dataclass(slots=True)

@@ -245,6 +245,7 @@ def _cell(piece: Piece, value: Value | None, column: Column, row_run: Run, row_l
         row_label=row_run.text,
         row_line=row_label_line,
         column_label=column_label,
+        where=piece.where,
     )
 
 
@@ -383,7 +384,7 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
             if value is None or value.unit and table.column(col).kind == "money" or col in p.units:
                 cells[col] = _cell(piece, value, table.column(col), label_run, row_line, label, p.units.get(col))
             else:
-                cells[col] = Cell(value.plain, piece.text, piece.line, row_label, row_line, label)
+                cells[col] = Cell(value.plain, piece.text, piece.line, row_label, row_line, label, piece.where)
         return
     single = False
     for i, col in enumerate(cols):

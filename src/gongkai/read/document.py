@@ -13,14 +13,27 @@ from typing import NamedTuple
 
 
 class Piece(NamedTuple):
-    """One printed cell or line fragment, with the 1-based line it was printed on."""
+    """One printed cell or line fragment, with the 1-based line it was printed on.
+
+    `where` locates it in the source for formats with geometry or structure: a PDF page and box
+    `(page, x0, y0, x1, y1)`, or a table cell `(table, row, col)` of an HTML or Word document.
+    """
 
     text: str
     line: int
     blank: int = 0  # NOT_BLANK, or MAYBE_CELL (could be grid padding), or EMPTY_CELL (certainly a cell)
+    where: tuple | None = None
 
 
 NOT_BLANK, MAYBE_CELL, EMPTY_CELL = 0, 1, 2
+
+
+class Block(NamedTuple):
+    """A unit a structured reader emits in reading order: a line of text, or one table cell."""
+
+    text: str
+    cell: bool = False
+    where: tuple | None = None
 
 
 @dataclass
@@ -98,3 +111,28 @@ def text_document(text: str, source_format: str = "text", encoding: str | None =
     """A Document from already-normalised text."""
     lines = text.split("\n")
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))
+
+
+def blocks_document(blocks: list[Block], source_format: str, encoding: str | None = None,
+                    meta_lines: list[str] | None = None) -> Document:
+    """A Document from a structured reader's blocks (PDF, HTML, Word).
+
+    Each block becomes one line, so provenance and line numbers agree; an empty table cell is a
+    certain empty cell, since the grid says exactly where it stands. `meta_lines` (a page title,
+    CMS tags) go first, where the metadata reader looks.
+    """
+    from .normalize import normalize_text
+
+    head = [Block(t) for t in (meta_lines or []) if t.strip()]
+    blocks = head + blocks
+    texts = [b.text.replace("\r", " ").replace("\n", "") if b.cell else b.text.replace("\r", " ").replace("\n", " ")
+             for b in blocks]
+    lines = normalize_text("\n".join(texts)).split("\n")
+    pieces: list[Piece] = []
+    for number, (block, line) in enumerate(zip(blocks, lines), start=1):
+        text = line.strip()
+        if text:
+            pieces.append(Piece(text, number, NOT_BLANK, block.where))
+        elif block.cell:
+            pieces.append(Piece("", number, EMPTY_CELL, block.where))
+    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)

@@ -1,0 +1,196 @@
+"""PDF with a text layer → blocks: text lines and ruled-table cells in reading order.
+
+Per page: the words with their boxes, the ruled tables (`ruling.find_grids`), each word placed in
+the cell under its centre, the remaining words grouped into lines. Page numbers and running
+headers in the margins are dropped; a table continued on the next page simply continues the
+stream (the table reader follows labels, not pages). Lines wrapped by the page width are joined
+back into their paragraph. A page with no text layer is left to OCR (`read.ocr`), if installed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError
+from .document import Block
+from .ruling import Grid, GridCell, find_grids
+
+MAX_PAGES = 300
+"""A report has a handful of pages; past this the file is something else."""
+MARGIN = 0.08
+"""Top and bottom share of the page where page numbers and running heads live."""
+
+_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
+_SENTENCE_END = tuple("。；;！!？?：:")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    block: int
+
+
+def _open(data: bytes):  # type: ignore[no-untyped-def]
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as e:  # noqa: BLE001 - MuPDF raises several types for broken files
+        raise InputError(f"PDF 文件已损坏或不完整，无法打开（{type(e).__name__}）") from None
+    if doc.needs_pass or doc.is_encrypted:
+        raise InputError("PDF 文件已加密，需要密码才能读取")
+    if doc.page_count == 0:
+        raise InputError("PDF 文件没有页面")
+    if doc.page_count > MAX_PAGES:
+        raise InputError(f"PDF 有 {doc.page_count} 页，超过 {MAX_PAGES} 页上限，不像是一份年度报告")
+    return doc
+
+
+def _cell_text(words: list[tuple]) -> str:
+    """Words of one cell in reading order: by visual line, then left to right."""
+    words = sorted(words, key=lambda w: (w[1] + w[3]) / 2)
+    lines: list[list[tuple]] = []
+    for w in words:
+        mid = (w[1] + w[3]) / 2
+        if lines and abs(mid - (lines[-1][0][1] + lines[-1][0][3]) / 2) <= (w[3] - w[1]) * 0.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return "".join(" ".join(x[4] for x in sorted(line, key=lambda w: w[0])) for line in lines)
+
+
+def _split_straddlers(page, words: list[tuple], grids: list[Grid]) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Words that run across a cell border, re-cut into characters (only when there are any)."""
+    def straddles(w: tuple) -> bool:
+        for g in grids:
+            if g.box.x0 <= (w[0] + w[2]) / 2 <= g.box.x1 and g.box.y0 <= (w[1] + w[3]) / 2 <= g.box.y1:
+                a, b = g.locate(w[0] + 1, (w[1] + w[3]) / 2), g.locate(w[2] - 1, (w[1] + w[3]) / 2)
+                return a is not b
+        return False
+
+    if not any(straddles(w) for w in words):
+        return words
+    chars: list[tuple] = []
+    for block in page.get_text("rawdict")["blocks"]:
+        for bi, line in enumerate(block.get("lines", ())):
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    if ch["c"].strip():
+                        x0, y0, x1, y1 = ch["bbox"]
+                        chars.append((x0, y0, x1, y1, ch["c"], block.get("number", 0), bi, 0))
+    return chars
+
+
+def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], list[_Line]]:  # type: ignore[no-untyped-def]
+    """(positioned block groups, free text lines) of one page."""
+    words = page.get_text("words")
+    grids = find_grids(page.get_drawings()) if words else []
+    if grids:
+        words = _split_straddlers(page, words, grids)
+    in_cell: dict[int, dict[int, list[tuple]]] = {}
+    free: dict[tuple[int, int], list[tuple]] = {}
+    for w in words:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        for gi, g in enumerate(grids):
+            if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1:
+                cell = g.locate(cx, cy)
+                if cell is not None:
+                    in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(w)
+                break
+        else:
+            free.setdefault((w[5], w[6]), []).append(w)
+    groups: list[tuple[float, list[Block]]] = []
+    for gi, g in enumerate(grids):
+        cells_words = in_cell.get(gi, {})
+        blocks = [Block(_cell_text(cells_words.get(id(c), [])), True, _where(page_no, c))
+                  for c in g.cells]
+        groups.append((g.box.y0, blocks))
+    lines = []
+    for (block_no, _), ws in free.items():
+        ws.sort(key=lambda w: w[0])
+        lines.append(_Line(" ".join(w[4] for w in ws), min(w[0] for w in ws), min(w[1] for w in ws),
+                           max(w[2] for w in ws), max(w[3] for w in ws), block_no))
+    return groups, _reading_order(lines)
+
+
+def _reading_order(lines: list[_Line]) -> list[_Line]:
+    """Top to bottom; lines sharing most of their height are one visual line, left to right."""
+    lines = sorted(lines, key=lambda ln: ln.y0)
+    rows: list[list[_Line]] = []
+    for ln in lines:
+        if rows:
+            last = rows[-1][0]
+            overlap = min(last.y1, ln.y1) - max(last.y0, ln.y0)
+            if overlap > 0.5 * min(last.y1 - last.y0, ln.y1 - ln.y0):
+                rows[-1].append(ln)
+                continue
+        rows.append([ln])
+    return [ln for row in rows for ln in sorted(row, key=lambda ln: ln.x0)]
+
+
+def _where(page_no: int, cell: GridCell) -> tuple:
+    b = cell.box
+    return (page_no, b.x0, b.y0, b.x1, b.y1)
+
+
+def _in_margin(line: _Line, height: float) -> bool:
+    return line.y1 < height * MARGIN or line.y0 > height * (1 - MARGIN)
+
+
+def _paragraphs(lines: list[_Line], page_no: int) -> list[tuple[float, list[Block]]]:
+    """Join lines the page width wrapped back into paragraphs, each a positioned block."""
+    out: list[tuple[float, list[Block]]] = []
+    right = max((ln.x1 for ln in lines), default=0)
+    current: list[_Line] = []
+    for ln in lines:
+        if current:
+            prev = current[-1]
+            height = prev.y1 - prev.y0
+            wrapped = (prev.x1 >= right - 1.5 * height and not prev.text.endswith(_SENTENCE_END)
+                       and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height)
+            if not wrapped:
+                out.append(_paragraph(current, page_no))
+                current = []
+        current.append(ln)
+    if current:
+        out.append(_paragraph(current, page_no))
+    return out
+
+
+def _paragraph(lines: list[_Line], page_no: int) -> tuple[float, list[Block]]:
+    text = "".join(ln.text for ln in lines)
+    box = (page_no, min(ln.x0 for ln in lines), lines[0].y0, max(ln.x1 for ln in lines), lines[-1].y1)
+    return lines[0].y0, [Block(text, False, box)]
+
+
+def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
+    """(blocks in reading order, metadata lines, pages, pages without a text layer)."""
+    doc = _open(data)
+    pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float]] = []
+    for page_no, page in enumerate(doc, start=1):
+        groups, lines = _page_blocks(page, page_no)
+        pages.append((groups, lines, page.rect.height))
+    # running heads and feet: margin lines repeated on several pages, and page numbers
+    margin_texts: dict[str, int] = {}
+    for _, lines, height in pages:
+        for t in {ln.text for ln in lines if _in_margin(ln, height)}:
+            margin_texts[t] = margin_texts.get(t, 0) + 1
+    repeated = {t for t, n in margin_texts.items() if n >= 2 and n * 2 >= len(pages)}
+    blocks: list[Block] = []
+    empty_pages = 0
+    for page_no, (groups, lines, height) in enumerate(pages, start=1):
+        kept = [ln for ln in lines if not (_in_margin(ln, height) and (ln.text in repeated
+                                                                       or _PAGE_NUMBER.match(ln.text)))]
+        if not groups and not kept:
+            empty_pages += 1
+        items = groups + _paragraphs(kept, page_no)
+        items.sort(key=lambda it: it[0])
+        for _, bs in items:
+            blocks.extend(bs)
+    # The document-info title is not used: WPS and Word carry it over from last year's file.
+    return blocks, [], doc.page_count, empty_pages
