@@ -52,6 +52,25 @@ class Run:
         self.key = compact(self.text)  # pieces are NFKC-normalised already
         return self
 
+    def printed(self, start: int, end: int) -> tuple[str, int]:
+        """(printed text, first line) of the pieces holding key characters [start, end).
+
+        Labels are matched on the key (punctuation and spaces dropped); a reviewer wants to see
+        them as printed, e.g. `本年增/减` rather than `本年增减`.
+        """
+        out: list[str] = []
+        line = 0
+        pos = 0
+        for piece in self.pieces:
+            length = len(compact(piece.text))
+            if pos + length > start and pos < end and length:
+                out.append(piece.text)
+                line = line or piece.line
+            pos += length
+            if pos >= end:
+                break
+        return "".join(out), line
+
 
 @dataclass
 class TableRead:
@@ -154,15 +173,18 @@ def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[t
     return _label_index(items)
 
 
-def scan_labels(key: str, index: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Leftmost-longest scan of `key` for the labels in `index`: [(owner, matched label)]."""
+def scan_labels(key: str, index: list[tuple[str, str]], run: Run | None = None) -> list[tuple[str, str, str]]:
+    """Leftmost-longest scan of `key` for the labels in `index`: [(owner, label key, printed)].
+
+    `printed` is the label as printed in `run` (whose key `key` starts), or the key without one.
+    """
     by_first = _by_first_char(tuple(index))
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []
     i = 0
     while i < len(key):
         for label, owner in by_first.get(key[i], ()):
             if key.startswith(label, i):
-                found.append((owner, label))
+                found.append((owner, label, run.printed(i, i + len(label))[0] if run else label))
                 i += len(label)
                 break
         else:
@@ -180,14 +202,14 @@ def _by_first_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[s
     return out
 
 
-def header_order(found: list[tuple[str, str]], table: Table) -> list[tuple[list[str], str]]:
+def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[list[str], str]]:
     """Leaf column candidates in printed order, spanning group labels expanded.
 
     A two-level header prints the top level first (自然人 | 法人或其他组织 | 总计) and the group's
     children after it; the leaves sit where their group stands.
     """
-    items = [(owner.split("|"), label) for owner, label in found]
-    group_names = {owner[len(GROUP):] for owner, _ in found if owner.startswith(GROUP)}
+    items = [(owner.split("|"), printed) for owner, _, printed in found]
+    group_names = {owner[len(GROUP):] for owner, _, _ in found if owner.startswith(GROUP)}
     if not group_names:
         return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
     group_of = {c.key: c.group for c in table.columns}
@@ -223,15 +245,15 @@ def resolve_columns(header: list[tuple[list[str], str]] | None, wanted: tuple[st
     return list(wanted), [None] * len(wanted)
 
 
-def accept_header(found: list[tuple[str, str]]) -> bool:
+def accept_header(found: list[tuple[str, str, str]]) -> bool:
     """A real header names two columns, or one by a long specific label (本年处理决定数量)."""
     columns = [f for f in found if not f[0].startswith(GROUP)]
-    return len(columns) >= 2 or any(len(label) >= 4 for _, label in columns)
+    return len(columns) >= 2 or any(len(label) >= 4 for _, label, _ in columns)
 
 
 # ---------------------------------------------------------------------------------------- cells
 
-def _cell(piece: Piece, value: Value | None, column: Column, row_run: Run, row_label_line: int,
+def _cell(piece: Piece, value: Value | None, column: Column, row_label: str, row_label_line: int,
           column_label: str | None, header_unit: str | None) -> Cell:
     plain = None if value is None else value.plain
     if plain is not None and column.kind == "money":
@@ -242,7 +264,7 @@ def _cell(piece: Piece, value: Value | None, column: Column, row_run: Run, row_l
         value=plain,
         printed=piece.text if not piece.blank else "",
         line=piece.line,
-        row_label=row_run.text,
+        row_label=row_label,
         row_line=row_label_line,
         column_label=column_label,
         where=piece.where,
@@ -312,17 +334,20 @@ class _RowValues:
     row: Row
     cols: list[str]
     labels: list[str | None]
-    label_run: Run
+    row_label: str  # the row's label as printed
+    row_line: int
     value_run: Run
     units: dict[str, str]
     candidates: list[list]
 
 
 def _candidates(table: Table, row: Row, cols: list[str], labels: list[str | None], label_run: Run,
-                value_run: Run, units: dict[str, str]) -> _RowValues:
+                label_start: int, value_run: Run, units: dict[str, str]) -> _RowValues:
+    """A row's possible placements; its label is the part of `label_run` from key offset `label_start`."""
     candidates = place_values(value_run.values, len(cols))
     candidates = confirm_by_identities(candidates, cols, table, row.key)
-    return _RowValues(row, cols, labels, label_run, value_run, units, candidates)
+    printed, line = label_run.printed(label_start, len(label_run.key))
+    return _RowValues(row, cols, labels, printed or label_run.text, line, value_run, units, candidates)
 
 
 def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Table) -> list[list]:
@@ -367,22 +392,20 @@ def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Ta
 
 def _write(read: TableRead, table: Table, p: _RowValues) -> None:
     """Record a row's cells: placed where every remaining placement agrees, else null + P-1."""
-    candidates, cols, labels, label_run = p.candidates, p.cols, p.labels, p.label_run
-    row_line = next((x.line for x in reversed(label_run.pieces) if not x.blank), 0)
+    candidates, cols, labels, row_label, row_line = p.candidates, p.cols, p.labels, p.row_label, p.row_line
     cells = read.cells.setdefault(p.row.key, {})
     read.rows_seen += 1
     if not candidates:
         for col in cols:
-            cells[col] = Cell(None, row_label=label_run.text, row_line=row_line)
+            cells[col] = Cell(None, row_label=row_label, row_line=row_line)
             read.unplaced.append((f"{p.row.key}.{col}",
                                   f"该行印有 {sum(1 for _, v in p.value_run.values if v)} 个数值，多于 {len(cols)} 列"))
         return
-    row_label = label_run.text
     if len(candidates) == 1 and None not in candidates[0]:  # the common case: nothing to weigh
         for col, slot, label in zip(cols, candidates[0], labels):
             piece, value = slot
             if value is None or value.unit and table.column(col).kind == "money" or col in p.units:
-                cells[col] = _cell(piece, value, table.column(col), label_run, row_line, label, p.units.get(col))
+                cells[col] = _cell(piece, value, table.column(col), row_label, row_line, label, p.units.get(col))
             else:
                 cells[col] = Cell(value.plain, piece.text, piece.line, row_label, row_line, label, piece.where)
         return
@@ -392,12 +415,12 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
         column = table.column(col)
         if len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
-            cells[col] = _cell(piece, value, column, label_run, row_line, labels[i], p.units.get(col))
+            cells[col] = _cell(piece, value, column, row_label, row_line, labels[i], p.units.get(col))
         elif len(options) == 1:
             # every placement leaves this cell blank: visibly printed empty
-            cells[col] = Cell(None, printed="", row_label=label_run.text, row_line=row_line, column_label=labels[i])
+            cells[col] = Cell(None, printed="", row_label=row_label, row_line=row_line, column_label=labels[i])
         else:
-            cells[col] = Cell(None, row_label=label_run.text, row_line=row_line, column_label=labels[i])
+            cells[col] = Cell(None, row_label=row_label, row_line=row_line, column_label=labels[i])
             read.unplaced.append((f"{p.row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
 
 
@@ -429,7 +452,7 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
             continue
         row_key, prefix_len = match
         if prefix_len:
-            found = scan_labels(text_run.key[:prefix_len], cindex)
+            found = scan_labels(text_run.key[:prefix_len], cindex, text_run)
             if found and accept_header(found):
                 header = header_order(found, table)
                 units, resolved = _units_from_header(header), {}
@@ -440,7 +463,7 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
         if wanted not in resolved:
             resolved[wanted] = resolve_columns(header, wanted)
         cols, labels = resolved[wanted]
-        rv = _candidates(table, row, cols, labels, text_run, value_run, units)
+        rv = _candidates(table, row, cols, labels, text_run, prefix_len, value_run, units)
         if len(rv.candidates) > 1:
             read.cells[row_key] = {}  # claimed: placed once every other row is known
             ambiguous.append(rv)
@@ -470,9 +493,9 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
     leaf_order: list[tuple[list[str], str]] | None = None
     all_cols = tuple(c.key for c in table.columns)
     for text_run, value_run in pairs(to_runs(pieces)):
-        found = scan_labels(text_run.key, both)
-        groups = [o for o, _ in found if o in row_keys]
-        leaves = [(o.split("|"), lab) for o, lab in found if o not in row_keys and not o.startswith(GROUP)]
+        found = scan_labels(text_run.key, both, text_run)
+        groups = [o for o, _, _ in found if o in row_keys]
+        leaves = [(o.split("|"), printed) for o, _, printed in found if o not in row_keys and not o.startswith(GROUP)]
         end = match_row_at_end(text_run, rindex)
         n_values = sum(1 for _, v in value_run.values if v is not None)
         if end is not None and n_values <= len(all_cols) and (len(groups) <= 1 or n_values < len(all_cols) * 2):
@@ -483,7 +506,7 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             if row.key in read.cells:
                 continue
             cols, labels = resolve_columns(leaf_order, all_cols)
-            _write(read, table, _candidates(table, row, cols, labels, text_run, value_run, {}))
+            _write(read, table, _candidates(table, row, cols, labels, text_run, end[1], value_run, {}))
             continue
         if len(groups) < 2 or not leaves:
             continue
@@ -532,9 +555,7 @@ def _assign_slots(read: TableRead, table: Table, slots: list[tuple[str, str, str
         options = {id(c[i]) if c[i] is not None else None for c in candidates}
         if len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
-            cell = _cell(piece, value, column, header_run, header_line, label, None)
-            cell.row_label = row_label
-            cells[col] = cell
+            cells[col] = _cell(piece, value, column, row_label, header_line, label, None)
         else:
             cells[col] = Cell(None, row_label=row_label, row_line=header_line, column_label=label)
             if len(options) > 1:

@@ -38,6 +38,9 @@ class _Line:
 def _open(data: bytes):  # type: ignore[no-untyped-def]
     import pymupdf
 
+    if b"%%EOF" not in data[-4096:]:
+        # MuPDF would "repair" a cut-off file and read what is left: half a report, silently
+        raise InputError("PDF 文件不完整（缺少文件结尾，可能下载中断），无法可靠读取")
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as e:  # noqa: BLE001 - MuPDF raises several types for broken files
