@@ -9,59 +9,18 @@ from .check import run_checks
 from .errors import InputError
 from .extract import extract
 from .model import Report
-from .read import blocks_document, decode_bytes, normalize_text, text_document
-from .read.pdf import pdf_blocks
-from .read.html import declared_charset, html_to_text, looks_like_html
+from .read import read_document
 
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
                              ".wps", ".jpg", ".jpeg", ".png"})
 
-_MAGIC = (
-    (b"PK\x03\x04", "Word（.docx）或其他压缩包"),
-    (b"\xd0\xcf\x11\xe0", "Word 97-2003（.doc/.wps）"),
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
-)
-
-
-def sniff_format(data: bytes) -> str:
-    """`text` or `html` for what this reader handles; raises InputError for other formats."""
-    if data[:1024].lstrip().startswith(b"%PDF"):
-        return "pdf"
-    for magic, name in _MAGIC:
-        if data.startswith(magic):
-            raise InputError(f"暂不支持读取 {name} 格式的报告（目前支持文本、网页和 PDF）")
-    return "html" if looks_like_html(data) else "text"
-
 
 def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Report:
-    """Parse one report's bytes. Raises InputError when they are not a readable report."""
-    fmt = sniff_format(data)
-    sha = hashlib.sha256(data).hexdigest()
-    if fmt == "pdf":
-        blocks, meta_lines, pages, empty = pdf_blocks(data)
-        if empty == pages:
-            raise InputError("PDF 没有文字层（可能是扫描件），无法读取文字")
-        doc = blocks_document(blocks, "pdf", meta_lines=meta_lines)
-        report = extract(doc, path, sha)
-        if checks:
-            report.findings.extend(run_checks(report))
-        return report
-    if fmt == "html":
-        declared = declared_charset(data)
-        text, encoding = None, None
-        if declared:
-            try:
-                text, encoding = data.decode(declared), declared
-            except (LookupError, UnicodeDecodeError):
-                text = None
-        if text is None:
-            text, encoding = decode_bytes(data)
-        text = html_to_text(text)
-    else:
-        text, encoding = decode_bytes(data)
-    doc = text_document(normalize_text(text), source_format=fmt, encoding=encoding)
-    report = extract(doc, path, sha)
+    """Parse one report's bytes: bytes → document → report → findings.
+
+    Raises InputError when they are not a readable report.
+    """
+    report = extract(read_document(data), path, hashlib.sha256(data).hexdigest())
     if checks:
         report.findings.extend(run_checks(report))
     return report

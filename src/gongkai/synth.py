@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .forms import FORMS, Form, Table
-from .render.text import Document, Value, render_text
+from .render.grid import Value
+from .render.text import Document, render_text
 
 PLACES = ("会同县", "江油市", "川汇区", "洪泽区", "东湖区", "柳北区", "南关区", "平阳县", "长寿区", "武清区",
           "莲都区", "宁国市", "荣成市", "文登区", "兴县", "蒙自市")

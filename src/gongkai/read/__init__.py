@@ -1,7 +1,69 @@
-"""bytes → document: decoding, normalisation and splitting text into lines and cell pieces."""
+"""bytes → document: each format's reader turns bytes into text lines and table-cell pieces.
 
+A reader never knows about the rows of a form; it only says what is printed where. Formats are
+told apart by their bytes, not by the file name.
+"""
+
+from __future__ import annotations
+
+from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block, Document, Piece, blocks_document, text_document
 from .normalize import normalize_text
 
-__all__ = ["Block", "Document", "Piece", "blocks_document", "decode_bytes", "normalize_text", "text_document"]
+__all__ = ["Block", "Document", "Piece", "blocks_document", "decode_bytes", "normalize_text", "read_document",
+           "sniff_format", "text_document"]
+
+MAX_BYTES = 64 * 1024 * 1024
+"""No annual report comes near this; a larger input would only exhaust memory."""
+
+_UNSUPPORTED = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+)
+
+
+def sniff_format(data: bytes) -> str:
+    """`pdf`, `docx`, `doc`, `html` or `text`, from the bytes; InputError for other formats."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    for magic, name in _UNSUPPORTED:
+        if data.startswith(magic):
+            raise InputError(f"不支持读取 {name}（支持文本、网页、PDF 和 Word 文件）")
+    from .html import looks_like_html
+
+    return "html" if looks_like_html(data) else "text"
+
+
+def read_document(data: bytes) -> Document:
+    """Any supported report file's bytes as a Document (InputError when they cannot be read)."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限")
+    fmt = sniff_format(data)
+    if fmt == "pdf":
+        from .pdf import pdf_blocks
+
+        blocks, meta_lines, pages, empty = pdf_blocks(data)
+        if empty == pages:
+            raise InputError("PDF 没有文字层（可能是扫描件），无法读取文字")
+        return blocks_document(blocks, "pdf", meta_lines=meta_lines)
+    if fmt in ("docx", "doc"):
+        from .docx import docx_blocks
+
+        blocks, meta_lines = docx_blocks(data, fmt)
+        return blocks_document(blocks, "docx", meta_lines=meta_lines)
+    if fmt == "html":
+        from .html import html_blocks
+
+        blocks, meta_lines, encoding = html_blocks(data)
+        return blocks_document(blocks, "html", encoding, meta_lines)
+    text, encoding = decode_bytes(data)
+    return text_document(normalize_text(text), source_format="text", encoding=encoding)

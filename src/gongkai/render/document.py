@@ -1,0 +1,47 @@
+"""What a writer prints: report fields, cell values and wording, in the order a report has them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ..forms import FORMS, SECTIONS, Form
+from .grid import CellFormatter, Grid, Value, table_grid
+
+
+def plain_cell(table: str, row: str, col: str, value: Value) -> str:
+    """A value as a report prints it plainly: `12`, `3351.29`, blank for null."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(int(value))
+
+
+@dataclass
+class Document:
+    """What to print: report fields, cell values ({table: {row: {col: value}}}) and wording."""
+
+    form: str
+    organization: str
+    year: int
+    tables: dict[str, dict[str, dict[str, Value]]]
+    published_line: str | None = None
+    signature: str | None = None
+    narrative: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # printed label overrides, by row/column key
+
+    @property
+    def title(self) -> str:
+        return f"{self.organization}{self.year}年政府信息公开工作年度报告"
+
+
+def outline(doc: Document, cell: CellFormatter = plain_cell) -> Iterator[tuple[str, str | Grid]]:
+    """("heading", text), ("text", paragraph) and ("table", grid) items in report order."""
+    form: Form = FORMS[doc.form]
+    for section in SECTIONS:
+        yield "heading", section.heading
+        if section.table:
+            yield "table", table_grid(form, section.table, doc.tables.get(section.table, {}), cell, doc.labels)
+        else:
+            yield "text", doc.narrative.get(section.key, "无。")
