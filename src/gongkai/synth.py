@@ -185,10 +185,14 @@ NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousan
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
+FORMATS = ("text", "html", "docx", "pdf")
+
+
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
-               noise: list[str] | None = None, inject_error: bool = False) -> Synthetic:
+               noise: list[str] | None = None, inject_error: bool = False, fmt: str = "text") -> Synthetic:
     """A random report. `noise=None` draws a random subset of NOISES; inject_error changes one
-    cell of 表三 or 表四 so that an identity breaks (the truth lists that cell as expected)."""
+    cell of 表三 or 表四 so that an identity breaks (the truth lists that cell as expected).
+    `fmt` is the file format; `layout` the scraped-text layout ("paragraph" or "pipe") for text."""
     rng = random.Random(seed)
     form = FORMS[form_key or rng.choice(list(FORMS))]
     layout = layout or rng.choice(["paragraph", "pipe"])
@@ -198,10 +202,10 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("gbk")
     if form.key != "v2021":
         chosen.discard("other_one_row")
+    if fmt in ("docx", "pdf"):
+        chosen -= {"gbk", "big5"}  # these formats carry their own encoding
     year = rng.randint(form.first_year, form.last_year or 2025)
-    place = rng.choice(PLACES)
-    body = rng.choice(DEPARTMENTS)
-    organization = place + body
+    organization = rng.choice(PLACES) + rng.choice(DEPARTMENTS)
     tables = random_tables(form, rng, other_as_one="other_one_row" in chosen)
     truth_tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.items()}
     if "blanks" in chosen or "empty_cells" in chosen:
@@ -216,8 +220,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         t = rng.choice(["requests", "review_litigation"])
         r = rng.choice([k for k, cells in tables[t].items() if any(v is not None for v in cells.values())])
         c = rng.choice([k for k, v in tables[t][r].items() if v is not None])
-        delta = rng.choice([1, 2, 3, 5, 10])
-        tables[t][r][c] = int(tables[t][r][c] or 0) + delta
+        tables[t][r][c] = int(tables[t][r][c] or 0) + rng.choice([1, 2, 3, 5, 10])
         truth_tables[t][r][c] = tables[t][r][c]
         expect.append({"rule": "T3" if t == "requests" else "T4", "cells": [f"{t}.{r}.{c}"]})
     header, signature, iso = _date_line(rng, year)
@@ -225,19 +228,56 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
                    narrative={"overall": f"{year}年，{organization}认真贯彻落实《中华人民共和国政府信息公开条例》，"
                                          f"全年主动公开政府信息{rng.randint(10, 9999)}条。"},
                    labels=_label_noise(form, rng, chosen))
-    text = render_text(doc, layout, _cell_printer(form, rng, chosen))
-    if "traditional" in chosen:
-        from .read.normalize import _s2t
-
-        text = _s2t().convert(text)
+    cell = _cell_printer(form, rng, chosen)
+    convert = _s2t().convert if "traditional" in chosen else (lambda x: x)
     encoding = "big5" if "big5" in chosen else "gb18030" if "gbk" in chosen else "utf-8"
-    data = text.encode(encoding, errors="replace")
-    org_truth = organization
+    if fmt == "text":
+        text = convert(render_text(doc, layout, cell))
+        data = text.encode(encoding, errors="replace")
+    elif fmt == "html":
+        from .render.html import render_html
+
+        charset = {"big5": "big5", "gb18030": "gbk"}.get(encoding, "utf-8")
+        text = convert(render_html(doc, cell, charset=charset, spans=rng.random() < 0.5,
+                                   layout_table=rng.random() < 0.3))
+        data = text.encode(encoding, errors="replace")
+        layout = "html"
+    else:
+        if "traditional" in chosen:
+            doc = _convert_doc(doc, convert)
+        from .render.docx import render_docx
+        from .render.pdf import render_pdf
+
+        data = (render_docx if fmt == "docx" else render_pdf)(doc, lambda *a: convert(cell(*a)))
+        text, layout = "", fmt
     truth = {
-        "report": {"organization": org_truth, "organization_core": organization, "year": year,
+        "report": {"organization": organization, "organization_core": organization, "year": year,
                    "template": form.key, "published": iso},
         "tables": truth_tables,
         "expect_findings": expect,
         "case": {"layout": layout, "variant": form.key, "noise": sorted(chosen), "encoding": encoding},
     }
     return Synthetic(data, text, truth, sorted(chosen))
+
+
+def _s2t():  # type: ignore[no-untyped-def]
+    from .read.normalize import _s2t as converter
+
+    return converter()
+
+
+def _convert_doc(doc: Document, convert) -> Document:  # type: ignore[no-untyped-def]
+    """The same printable report with every label and line in Traditional script."""
+    from dataclasses import replace
+
+    from .forms import FORMS as forms
+
+    form = forms[doc.form]
+    labels = {f"{t.key}.{r.key}": convert(doc.labels.get(f"{t.key}.{r.key}", r.label))
+              for t in form.tables for r in t.rows}
+    labels.update({f"{t.key}.col.{c.key}": convert(doc.labels.get(f"{t.key}.col.{c.key}", c.label))
+                   for t in form.tables for c in t.columns})
+    return replace(doc, organization=convert(doc.organization), labels=labels,
+                   published_line=convert(doc.published_line) if doc.published_line else None,
+                   signature=convert(doc.signature) if doc.signature else None,
+                   narrative={k: convert(v) for k, v in doc.narrative.items()})

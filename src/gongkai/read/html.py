@@ -55,10 +55,15 @@ def _text(node: LexborNode) -> str:
     return _SPACE.sub(" ", node.text(deep=True, separator="", strip=False)).strip()
 
 
+def _tables_within(node: LexborNode) -> int:
+    """How many tables `node` holds, itself included (`css` would count the node itself too)."""
+    return sum(1 for n in node.traverse() if n.tag == "table")
+
+
 def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
     ident = " ".join(v for k, v in attrs.items() if k in ("id", "class", "role") and v)
-    return bool(ident) and bool(_CHROME.search(ident)) and not node.css_first("table")
+    return bool(ident) and bool(_CHROME.search(ident)) and not _tables_within(node)
 
 
 class _Walker:
@@ -83,7 +88,7 @@ class _Walker:
                 continue
             if tag in _SKIP or tag == "-comment" or _is_chrome(child):
                 continue
-            if tag == "table" and not child.css_first("table"):
+            if tag == "table" and _tables_within(child) == 1:  # a data table, not a layout one
                 self.flush()
                 self.grid(child)
                 continue

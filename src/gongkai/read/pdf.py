@@ -64,7 +64,23 @@ def _cell_text(words: list[tuple]) -> str:
             lines[-1].append(w)
         else:
             lines.append([w])
-    return "".join(" ".join(x[4] for x in sorted(line, key=lambda w: w[0])) for line in lines)
+    return "".join(_join_words(sorted(line, key=lambda w: w[0])) for line in lines)
+
+
+def _join_words(words: list[tuple]) -> str:
+    """Words of one visual line, left to right, with a space only where the page leaves a gap.
+
+    MuPDF splits words at spaces by comparing gaps with the font's space width; some CJK fonts
+    make it cut after every character (`柳 北 区`), so the gap decides here, not the split.
+    """
+    out: list[str] = []
+    prev = None
+    for w in words:
+        if prev is not None:
+            out.append(" " if w[0] - prev[2] > 0.15 * (w[3] - w[1]) else "")
+        out.append(w[4])
+        prev = w
+    return "".join(out)
 
 
 def _split_straddlers(page, words: list[tuple], grids: list[Grid]) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -116,7 +132,7 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], l
     lines = []
     for (block_no, _), ws in free.items():
         ws.sort(key=lambda w: w[0])
-        lines.append(_Line(" ".join(w[4] for w in ws), min(w[0] for w in ws), min(w[1] for w in ws),
+        lines.append(_Line(_join_words(ws), min(w[0] for w in ws), min(w[1] for w in ws),
                            max(w[2] for w in ws), max(w[3] for w in ws), block_no))
     return groups, _reading_order(lines)
 

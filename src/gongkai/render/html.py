@@ -1,0 +1,65 @@
+"""Write a report as a government web page: site chrome around the article, official tables."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .document import Document, outline, plain_cell
+from .grid import CellFormatter, Grid
+
+
+def _table(grid: Grid, spans: bool) -> str:
+    rows = []
+    for row in grid:
+        cells = []
+        for c in row:
+            attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+            text = escape(c.text) if c.text else "&nbsp;"
+            inner = f'<p style="text-align:center"><span style="font-size:14px">{text}</span></p>' if spans else text
+            cells.append(f"<td{attrs}>{inner}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return '<table border="1" cellspacing="0" cellpadding="0" width="100%"><tbody>' + "".join(rows) + "</tbody></table>"
+
+
+def render_html(doc: Document, cell: CellFormatter = plain_cell, charset: str = "utf-8", spans: bool = True,
+                layout_table: bool = False, site: str = "人民政府门户网站", published: str | None = None) -> str:
+    """The report as a web page. `spans`: numbers inside `<p><span>`; `layout_table`: the article
+    sits in a page-layout table, the way older CMS templates print it."""
+    body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
+    if doc.published_line:
+        body.append(f'<div class="info">{escape(doc.published_line)}</div>')
+    for kind, item in outline(doc, cell):
+        if kind == "table":
+            body.append(_table(item, spans))  # type: ignore[arg-type]
+        elif kind == "heading":
+            body.append(f"<p><strong>{escape(item)}</strong></p>")  # type: ignore[arg-type]
+        else:
+            body.append(f"<p>&nbsp;&nbsp;{escape(item)}</p>")  # type: ignore[arg-type]
+    if doc.signature:
+        body.append(f'<p style="text-align:right">{escape(doc.organization)}</p>')
+        body.append(f'<p style="text-align:right">{escape(doc.signature)}</p>')
+    article = "\n".join(body)
+    if layout_table:
+        article = f'<table width="100%"><tr><td class="content">{article}</td></tr></table>'
+    metas = [f'<meta name="ArticleTitle" content="{escape(doc.title)}">',
+             f'<meta name="ContentSource" content="{escape(doc.organization)}">']
+    if published:
+        metas.append(f'<meta name="PubDate" content="{published}">')
+    return f"""<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">
+<title>{escape(doc.title)}_{escape(site)}</title>
+{chr(10).join(metas)}
+<script>var _hmt = _hmt || []; document.write("统计");</script>
+<style>td {{ border: 1px solid #000; }}</style>
+</head><body>
+<div class="top-bar">无障碍浏览 | 长者模式 | 登录</div>
+<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
+<li><a href="/xxgk">政府信息公开</a></li><li><a href="/hd">互动交流</a></li></ul></div>
+<div class="breadcrumb">当前位置：首页 &gt; 政府信息公开 &gt; 政府信息公开年报</div>
+<div class="article">
+{article}
+</div>
+<div class="share">分享到：微信 微博</div>
+<div class="footer">主办单位：{escape(site)} 版权所有 网站标识码：4312250001 备案号：湘ICP备00000000号</div>
+</body></html>
+"""
