@@ -382,7 +382,7 @@ def test_a_blank_that_breaks_an_identity_only_as_zero_is_a_warning_not_an_error(
     assert t41.severity == "warning"
     assert t41.cells == paths("review_litigation", "review", ("total", "upheld", "corrected", "other", "pending"))
     assert t41.message == ("表四「行政复议」行：总计 空，而维持、纠正、其他结果与尚未审结之和 维持 1 + 纠正 0 + 其他结果 0 + "
-                           "尚未审结 0 = 1，相差 1（其中 1 格为空，按 0 计）")
+                           "尚未审结 0 = 1，相差 1（其中 1 格为空，按 0 计；空格若填了数可能成立）")
     [fmt] = by_rule(report, "Q-FMT-2")
     assert (fmt.severity, fmt.cells) == ("info", ["review_litigation.review.total"])
 
@@ -403,7 +403,16 @@ def test_a_blank_results_total_gives_t3_warnings_that_say_so():
         ("T3-1", "warning"), ("T3-2", "warning"), ("T3-3", "warning"), ("Q-FMT-2", "info")}
     [t31] = by_rule(report, "T3-1")
     assert "办理结果总计 空 + 结转下年度 0 = 0" in t31.message
-    assert t31.message.endswith("相差 2（其中 1 格为空，按 0 计）")
+    assert t31.message.endswith("相差 2（其中 1 格为空，按 0 计；空格若填了数可能成立）")
+
+
+def test_a_blank_part_cannot_excuse_parts_that_already_exceed_the_total():
+    tables = seed_tables(V2021)
+    tables["review_litigation"]["review"].update(upheld=3, corrected=None, total=2)  # 3 + blank > 2
+    report = parse(tables, V2021, "pipe", cell=marked_blank())
+    [t41] = by_rule(report, "T4-1")
+    assert t41.severity == "error"  # no non-negative number in the blank makes 3 + x = 2
+    assert t41.message.endswith("相差 1（其中 1 格为空，按 0 计；空格填任何非负数也不能成立）")
 
 
 def test_q_fmt_2_quiet_when_every_cell_is_printed():

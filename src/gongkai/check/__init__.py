@@ -60,8 +60,16 @@ def _evaluate(report: Report, table: Table, identity: Identity, lhs: list[tuple[
                f"相差 {fmt(abs(left - right))}")
     severity = "error"
     if blanks:
-        severity = "warning"
-        message += f"（其中 {len(blanks)} 格为空，按 0 计）"
+        # Counts are never negative: a blank can only add to its side. If no such numbers in the
+        # blanks could make the sides equal, the blanks do not excuse the difference.
+        blank_left = any(rc in blanks for rc in lhs)
+        blank_right = any(rc in blanks for rc in rhs)
+        could_hold = (blank_left and right > left) or (blank_right and left > right)
+        if could_hold:
+            severity = "warning"
+            message += f"（其中 {len(blanks)} 格为空，按 0 计；空格若填了数可能成立）"
+        else:
+            message += f"（其中 {len(blanks)} 格为空，按 0 计；空格填任何非负数也不能成立）"
     return Finding(identity.rule, severity, message, [f"{table.key}.{r}.{c}" for r, c in cells])
 
 
