@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .api import parse_path, report_files
+from .api import parse_bytes, parse_path, report_files
+from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
 from .errors import InputError
 from .model import Report
@@ -30,25 +31,39 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
 
-def _inputs(paths: list[Path]) -> Iterator[Path]:
-    for p in paths:
-        if p.is_dir():
-            yield from report_files(p)
+def _inputs(items: list[str]) -> Iterator[str]:
+    """Files, the report files under directories, and URLs, in the order given."""
+    for item in items:
+        if not is_url(item) and Path(item).is_dir():
+            yield from (str(p) for p in report_files(item))
         else:
-            yield p
+            yield item
 
 
-def _parse_each(paths: list[Path]) -> Iterator[tuple[Path, Report | None]]:
+def _parse_one(item: str, keep: Path | None = None) -> Report:
+    """A file or a URL parsed; a URL's bytes are kept in `keep` when given."""
+    if not is_url(item):
+        return parse_path(item)
+    if keep is not None:
+        saved, fetched = fetch_to(item, keep)
+    else:
+        fetched = fetch(item)
+    report = parse_bytes(fetched.data, item)
+    report.url = fetched.final_url
+    return report
+
+
+def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[str, Report | None]]:
     """Parse every input; an unreadable one is reported on stderr and yields None."""
-    for path in _inputs(paths):
+    for item in _inputs(items):
         try:
-            yield path, parse_path(path)
+            yield item, _parse_one(item, keep)
         except InputError as e:
-            err.print(f"[red]无法读取[/red] {escape(str(path))}：{escape(str(e))}")
-            yield path, None
+            err.print(f"[red]无法读取[/red] {escape(item)}：{escape(str(e))}")
+            yield item, None
         except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-            err.print(f"[red]内部错误[/red] {escape(str(path))}：{type(e).__name__}: {escape(str(e))}（请报告此问题）")
-            yield path, None
+            err.print(f"[red]内部错误[/red] {escape(item)}：{type(e).__name__}: {escape(str(e))}（请报告此问题）")
+            yield item, None
 
 
 def _dump(doc: dict, indent: int | None) -> str:
@@ -57,18 +72,20 @@ def _dump(doc: dict, indent: int | None) -> str:
 
 @app.command()
 def parse(
-    path: Annotated[Path, typer.Argument(help="报告文件，或包含报告的目录（递归）")],
+    path: Annotated[str, typer.Argument(help="报告文件、包含报告的目录（递归）或网址")],
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（单个文件）")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（目录）")] = False,
     provenance: Annotated[bool, typer.Option(help="附带每格来源（provenance）")] = True,
+    keep: Annotated[Path | None, typer.Option(help="读取网址时，把下载的原始文件保存到这个目录")] = None,
 ) -> None:
     """读取报告，输出 spec/OUTPUT.md 规定的 JSON。"""
     failed = False
-    one_document = path.is_file() and not jsonl
-    if path.is_dir() and not report_files(path):
-        err.print(f"[red]没有找到报告文件[/red] {escape(str(path))}")
+    directory = not is_url(path) and Path(path).is_dir()
+    one_document = not directory and not jsonl
+    if directory and not report_files(path):
+        err.print(f"[red]没有找到报告文件[/red] {escape(path)}")
         raise typer.Exit(2)
-    for _, report in _parse_each([path]):
+    for _, report in _parse_each([path], keep):
         if report is None:
             failed = True
             continue
@@ -78,7 +95,7 @@ def parse(
         raise typer.Exit(2)
 
 
-def _print_report(console: Console, path: Path, report: Report) -> str:
+def _print_report(console: Console, path: str, report: Report) -> str:
     """One report's check result, for a person; returns its verdict (通过 / 有警告 / 有错误)."""
     errors = sum(f.severity == "error" for f in report.findings)
     warnings = sum(f.severity == "warning" for f in report.findings)
@@ -86,7 +103,7 @@ def _print_report(console: Console, path: Path, report: Report) -> str:
     style = "bold red" if errors else "yellow" if warnings else "green"
     cells = sum(len(r) for t in report.tables.values() for r in t.values())
     filled = sum(c.value is not None for t in report.tables.values() for r in t.values() for c in r.values())
-    console.rule(escape(str(path)))
+    console.rule(escape(path))
     console.print(escape(f"{report.organization or '（单位未识别）'} · {report.year or '（年度未识别）'} 年度 · "
                          f"格式 {report.template} · 发布日期 {report.published or '未印'}"))
     console.print(f"结论：[{style}]{verdict}[/]（错误 {errors}，警告 {warnings}，"
@@ -106,7 +123,7 @@ def _print_report(console: Console, path: Path, report: Report) -> str:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（可多个）")],
+    paths: Annotated[list[str], typer.Argument(help="报告文件、目录或网址（可多个）")],
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
 ) -> None:
     """核对报告：勾稽关系、格式规范等，输出中文核对意见。"""
@@ -139,7 +156,7 @@ def check(
 
 @app.command()
 def explain(
-    path: Annotated[Path, typer.Argument(help="报告文件")],
+    path: Annotated[str, typer.Argument(help="报告文件或网址")],
     table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
 ) -> None:
     """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
@@ -165,6 +182,33 @@ def explain(
                     cell.printed if cell.printed is not None else "（未读到）",
                     str(cell.line or ""), row_label, cell.column_label or "（按表格规定顺序）")))
         console.print(out)
+
+
+@app.command("fetch")
+def fetch_command(
+    urls: Annotated[list[str], typer.Argument(help="报告网址（可多个）")],
+    out: Annotated[Path, typer.Option(help="保存目录：原始文件、来源说明（.source.json）和读取结果（.json）")],
+) -> None:
+    """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。"""
+    failed = False
+    for url in urls:
+        try:
+            saved, fetched = fetch_to(url, out)
+        except InputError as e:
+            err.print(f"[red]无法下载[/red] {escape(url)}：{escape(str(e))}")
+            failed = True
+            continue
+        try:
+            report = parse_bytes(fetched.data, url)
+            report.url = fetched.final_url
+            result = saved.with_name(saved.name + ".json")
+            result.write_text(_dump(report.to_json(), 1), encoding="utf-8")
+            print(f"{url}\t{saved}\t{report.template}\t{report.organization or ''}\t{report.year or ''}")
+        except InputError as e:
+            err.print(f"[yellow]已下载但无法读取[/yellow] {escape(url)} → {escape(str(saved))}：{escape(str(e))}")
+            failed = True
+    if failed:
+        raise typer.Exit(2)
 
 
 @app.command()

@@ -68,6 +68,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     encoding: str | None = None
     meta_sources: dict[str, str] = field(default_factory=dict)
+    url: str | None = None  # where it was downloaded from, for a report read from the web
 
     def value(self, table: str, row: str, col: str) -> int | float | None:
         cell = self.tables.get(table, {}).get(row, {}).get(col)
@@ -87,6 +88,8 @@ class Report:
         }
         if self.encoding:
             doc["source"]["encoding"] = self.encoding
+        if self.url:
+            doc["source"]["url"] = self.url
         if provenance:
             doc["provenance"] = {
                 "report": dict(self.meta_sources),
