@@ -23,11 +23,14 @@ class Cell:
     row_line: int | None = None
     column_label: str | None = None
     where: tuple | None = None  # PDF (page, x0, y0, x1, y1) or table cell (table, row, col)
+    confidence: float | None = None  # OCR's, for a value read from a scan below full confidence
 
     def provenance(self) -> dict[str, Any]:
         out = {k: v for k, v in (("printed", self.printed), ("line", self.line), ("row_label", self.row_label),
                                  ("row_line", self.row_line), ("column_label", self.column_label))
                if v is not None}
+        if self.confidence is not None:
+            out["ocr_confidence"] = round(self.confidence, 2)
         if self.where is not None:
             if len(self.where) == 5:
                 out["page"] = self.where[0]

@@ -163,12 +163,46 @@ def check_structure(report: Report, form: Form) -> list[Finding]:
     return findings
 
 
+def settle_uncertain(report: Report, form: Form) -> list[Finding]:
+    """Keep OCR's low-confidence readings only where the identities confirm them.
+
+    A provisional value that takes part in a failing identity — or in none at all, so nothing can
+    confirm it — is withdrawn: the cell becomes null with a P-1 naming the reading. The identities
+    decide which readings to trust; they never supply a value.
+    """
+    uncertain = {f"{t}.{r}.{c}": cell for t, rows in report.tables.items() for r, cells in rows.items()
+                 for c, cell in cells.items() if cell.confidence is not None and cell.value is not None}
+    if not uncertain:
+        return []
+    findings: list[Finding] = []
+    checked: set[str] = set()
+    for _ in range(len(uncertain)):
+        failing = check_identities(report, form)
+        for table in form.tables:
+            for identity in table.identities:
+                checked |= {path for path in uncertain if path.startswith(table.key + ".")
+                            and (path.split(".")[1 if identity.axis == "rows" else 2] in identity.lhs + identity.rhs)}
+        doubtful = [p for f in failing for p in f.cells if p in uncertain and uncertain[p].value is not None]
+        doubtful += [p for p, c in uncertain.items() if p not in checked and c.value is not None]
+        if not doubtful:
+            break
+        for path in dict.fromkeys(doubtful):
+            cell = uncertain[path]
+            reason = "与勾稽关系不符" if path in checked else "没有勾稽关系可以核实"
+            findings.append(Finding("P-1", "warning", f"{path}：识别结果「{cell.printed}」置信度低"
+                                    f"（{cell.confidence:.2f}），{reason}，不采用，该格留空", [path]))
+            cell.value, cell.printed = None, None
+    return findings
+
+
 def run_checks(report: Report) -> list[Finding]:
-    """All single-report checks; returns the new findings (the report is not modified)."""
+    """All single-report checks; returns the new findings (OCR readings the identities do not
+    confirm are withdrawn from the report first)."""
     form = FORMS.get(report.template)
     if form is None:
         return []
-    return check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
+    settled = settle_uncertain(report, form)
+    return settled + check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
 
 
 def suspect_cells(findings: list[Finding]) -> list[tuple[str, list[str]]]:

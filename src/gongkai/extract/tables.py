@@ -25,7 +25,7 @@ from ..forms import Column, Row, Table, label_key
 from ..forms.model import compact
 from ..model import Cell
 from ..read import Piece
-from ..read.document import EMPTY_CELL
+from ..read.document import EMPTY_CELL, UNREADABLE_CELL
 from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_number
 
 # A header item: a set of candidate column keys, or a spanning group label.
@@ -88,6 +88,10 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
     runs: list[Run] = []
     pending: list[Piece] = []  # blanks right after a label: empty cells if values follow
     for piece in pieces:
+        if piece.blank == UNREADABLE_CELL and (not runs or runs[-1].kind != "values"):
+            runs.append(Run("values"))
+            runs[-1].values.extend((p, None) for p in pending)
+            pending = []
         if piece.blank:
             if runs and runs[-1].kind == "values":
                 runs[-1].values.append((piece, None))
@@ -284,7 +288,7 @@ def place_values(values: list[tuple[Piece, Value | None]], n: int
         return [list(real)]
     if len(real) > n:
         return []
-    certain = [(p, v) for p, v in values if v is not None or p.blank == EMPTY_CELL]
+    certain = [(p, v) for p, v in values if v is not None or p.blank >= EMPTY_CELL]
     if len(certain) == n:
         return [list(certain)]
     last = max((i for i, (p, v) in enumerate(values) if v is not None), default=None)
@@ -309,10 +313,14 @@ def _holds(slots: dict[str, Decimal | None], parts: tuple[str, ...], total: str)
     return sum((slots[p] or Decimal(0)) for p in parts) == t
 
 
+MAX_CONFIRMED_GAPS = 2
+"""Identities confirm a placement only when at most this many cells of the row are unaccounted for."""
+
+
 def confirm_by_identities(candidates: list[list], cols: list[str], table: Table, row: str) -> list[list]:
     """Keep the placements under which the row's own identities (总计 = Σ parts) hold."""
-    if len(candidates) <= 1:
-        return candidates
+    if len(candidates) <= 1 or sum(s is None for s in candidates[0]) > MAX_CONFIRMED_GAPS:
+        return candidates  # with many cells unaccounted for, a sum that "holds" proves nothing
     checks = [(i.lhs[0], i.rhs) for i in table.identities
               if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]
     if not checks:
@@ -354,7 +362,7 @@ def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Ta
     """Narrow a row's placements with the identities down its columns (T3-1, T3-2), using the
     rows already placed; an identity that needs an unplaced cell is not used."""
     checks = [i for i in table.identities if i.axis == "rows" and pending.row.key in i.lhs + i.rhs]
-    if not checks or len(pending.candidates) <= 1:
+    if not checks or len(pending.candidates) <= 1 or sum(s is None for s in pending.candidates[0]) > MAX_CONFIRMED_GAPS:
         return pending.candidates
 
     def known(row: str, col: str) -> Decimal | None | bool:
@@ -404,7 +412,9 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
     if len(candidates) == 1 and None not in candidates[0]:  # the common case: nothing to weigh
         for col, slot, label in zip(cols, candidates[0], labels):
             piece, value = slot
-            if value is None or value.unit and table.column(col).kind == "money" or col in p.units:
+            if piece.blank == UNREADABLE_CELL:
+                cells[col] = _uncertain(read, p, col, piece, row_label, row_line, label)
+            elif value is None or value.unit and table.column(col).kind == "money" or col in p.units:
                 cells[col] = _cell(piece, value, table.column(col), row_label, row_line, label, p.units.get(col))
             else:
                 cells[col] = Cell(value.plain, piece.text, piece.line, row_label, row_line, label, piece.where)
@@ -413,7 +423,9 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
     for i, col in enumerate(cols):
         options = (0,) if single else {id(c[i]) if c[i] is not None else None for c in candidates}
         column = table.column(col)
-        if len(options) == 1 and candidates[0][i] is not None:
+        if len(options) == 1 and candidates[0][i] is not None and candidates[0][i][0].blank == UNREADABLE_CELL:
+            cells[col] = _uncertain(read, p, col, candidates[0][i][0], row_label, row_line, labels[i])
+        elif len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
             cells[col] = _cell(piece, value, column, row_label, row_line, labels[i], p.units.get(col))
         elif len(options) == 1:
@@ -422,6 +434,26 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
         else:
             cells[col] = Cell(None, row_label=row_label, row_line=row_line, column_label=labels[i])
             read.unplaced.append((f"{p.row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
+
+
+def _uncertain(read: TableRead, p: _RowValues, col: str, piece: Piece, row_label: str, row_line: int,
+               label: str | None) -> Cell:
+    """A cell OCR read below full confidence (`piece.text` is "confidence:text").
+
+    A legible number is kept provisionally, with its confidence: the checks keep it only if the
+    identities it takes part in hold (`check.settle_uncertain`). Anything else is null + P-1.
+    """
+    conf_text, _, text = piece.text.partition(":")
+    conf = float(conf_text or 0)
+    value = parse_value(text) if conf >= MIN_PROVISIONAL else None
+    if value is not None and value.plain is not None:
+        return Cell(value.plain, text, piece.line, row_label, row_line, label, piece.where, confidence=conf)
+    read.unplaced.append((f"{p.row.key}.{col}", f"识别结果「{text}」置信度低（{conf:.2f}），不采用"))
+    return Cell(None, None, piece.line, row_label, row_line, label, piece.where)
+
+
+MIN_PROVISIONAL = 0.5
+"""OCR readings at or above this confidence are kept if the identities confirm them."""
 
 
 def _units_from_header(header: list[tuple[list[str], str]] | None) -> dict[str, str]:

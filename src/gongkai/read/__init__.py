@@ -17,9 +17,8 @@ __all__ = ["Block", "Document", "Piece", "blocks_document", "decode_bytes", "nor
 MAX_BYTES = 64 * 1024 * 1024
 """No annual report comes near this; a larger input would only exhaust memory."""
 
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 _UNSUPPORTED = (
-    (b"\x89PNG", "PNG 图片"),
-    (b"\xff\xd8\xff", "JPEG 图片"),
     (b"GIF8", "GIF 图片"),
     (b"Rar!", "RAR 压缩包"),
     (b"7z\xbc\xaf", "7z 压缩包"),
@@ -27,7 +26,7 @@ _UNSUPPORTED = (
 
 
 def sniff_format(data: bytes) -> str:
-    """`pdf`, `docx`, `doc`, `html` or `text`, from the bytes; InputError for other formats."""
+    """`pdf`, `docx`, `doc`, `image`, `html` or `text`, from the bytes; InputError for other formats."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -35,6 +34,8 @@ def sniff_format(data: bytes) -> str:
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if data.startswith(_IMAGES):
+        return "image"
     for magic, name in _UNSUPPORTED:
         if data.startswith(magic):
             raise InputError(f"不支持读取 {name}（支持文本、网页、PDF 和 Word 文件）")
@@ -53,13 +54,22 @@ def read_document(data: bytes) -> Document:
 
         blocks, meta_lines, pages, empty = pdf_blocks(data)
         if empty == pages:
-            raise InputError("PDF 没有文字层（可能是扫描件），无法读取文字")
+            raise InputError("PDF 没有文字层（扫描件），需要 OCR 才能读取：请安装 pip install 'gongkai[ocr]'")
+        if not blocks:
+            raise InputError("PDF 中没有识别出任何文字")
         return blocks_document(blocks, "pdf", meta_lines=meta_lines)
     if fmt in ("docx", "doc"):
         from .docx import docx_blocks
 
         blocks, meta_lines = docx_blocks(data, fmt)
         return blocks_document(blocks, "docx", meta_lines=meta_lines)
+    if fmt == "image":
+        from .ocr import ocr_blocks
+
+        blocks = ocr_blocks(data)
+        if not blocks:
+            raise InputError("图片中没有识别出文字")
+        return blocks_document(blocks, "image")
     if fmt == "html":
         from .html import html_blocks
 

@@ -25,7 +25,10 @@ class Piece(NamedTuple):
     where: tuple | None = None
 
 
-NOT_BLANK, MAYBE_CELL, EMPTY_CELL = 0, 1, 2
+NOT_BLANK, MAYBE_CELL, EMPTY_CELL, UNREADABLE_CELL = 0, 1, 2, 3
+"""Piece kinds. UNREADABLE_CELL: a cell whose content was seen but not read with confidence (OCR);
+its text is the confidence. It holds its place in the row and is never used as a value."""
+UNREADABLE_MARK = "\x00unreadable"
 
 
 class Block(NamedTuple):
@@ -131,7 +134,9 @@ def blocks_document(blocks: list[Block], source_format: str, encoding: str | Non
     pieces: list[Piece] = []
     for number, (block, line) in enumerate(zip(blocks, lines), start=1):
         text = line.strip()
-        if text:
+        if block.cell and text.startswith(UNREADABLE_MARK):
+            pieces.append(Piece(text[len(UNREADABLE_MARK):], number, UNREADABLE_CELL, block.where))
+        elif text:
             pieces.append(Piece(text, number, NOT_BLANK, block.where))
         elif block.cell:
             pieces.append(Piece("", number, EMPTY_CELL, block.where))

@@ -205,7 +205,12 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
     for page_no, (groups, lines, height) in enumerate(pages, start=1):
         kept = [ln for ln in lines if not (_in_margin(ln, height) and (ln.text in repeated
                                                                        or _PAGE_NUMBER.match(ln.text)))]
-        if not groups and not kept:
+        if not groups and not lines:  # no text layer: a scanned page
+            from . import ocr
+
+            if ocr.available() and doc[page_no - 1].get_images():
+                blocks.extend(ocr.ocr_blocks(ocr.pdf_page_png(doc[page_no - 1]), page_no))
+                continue
             empty_pages += 1
         items = groups + _paragraphs(kept, page_no)
         items.sort(key=lambda it: it[0])
