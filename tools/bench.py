@@ -43,6 +43,12 @@ def throughput(reports: list[bytes], seconds: float) -> tuple[float, float, floa
     return n / cpu, n / wall, size / cpu / 1e6, n
 
 
+def _pages(pdf: bytes) -> int:
+    import pymupdf
+
+    return pymupdf.open(stream=pdf, filetype="pdf").page_count
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=5.0)
@@ -60,13 +66,25 @@ def main() -> None:
         print(f"  {name:40s} {cpu_rate:6.0f} reports/s of CPU ({wall_rate:.0f}/s wall)  {mbs:5.2f} MB/s  "
               f"({n} parsed)")
 
+    html = [synthesize(seed, fmt="html").data for seed in range(40)]
+    cpu_rate, wall_rate, mbs, n = throughput(html, args.seconds)
+    print(f"  {'HTML pages (40 generated, site chrome)':40s} {cpu_rate:6.0f} reports/s of CPU ({wall_rate:.0f}/s wall)  "
+          f"{mbs:5.2f} MB/s  ({n} parsed)")
+    pdfs = [p.read_bytes() for p in sorted((ROOT / "tests" / "fixtures" / "corpus").glob("*/input.pdf"))]
+    pdfs += [synthesize(seed, fmt="pdf").data for seed in range(6)]
+    pages = sum(_pages(d) for d in pdfs)
+    cpu_rate, wall_rate, _, n = throughput(pdfs, args.seconds)
+    per_page = 1000 / (cpu_rate * pages / len(pdfs))
+    print(f"  {'PDF (3 real + 6 generated, ' + str(pages) + ' pages)':40s} {per_page:6.1f} ms/page of CPU "
+          f"({cpu_rate:.0f} reports/s, {n} parsed)")
+
     tracemalloc.start()
-    for data in samples + synthetic:
+    for data in samples + synthetic + html + pdfs:
         parse_bytes(data)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak Python allocation while parsing one report at a time: {peak / 1e6:.1f} MB")
+    print(f"  peak Python allocation while parsing one report at a time (all formats): {peak / 1e6:.1f} MB")
     print(f"  peak resident memory of the whole process:                 {rss_mb:.0f} MB")
 
 
