@@ -37,11 +37,18 @@ class Document:
 
 
 def outline(doc: Document, cell: CellFormatter = plain_cell) -> Iterator[tuple[str, str | Grid]]:
-    """("heading", text), ("text", paragraph) and ("table", grid) items in report order."""
+    """The report in order, as ("title" | "dateline" | "heading" | "text" | "signature", text) and
+    ("table", grid) items; every writer prints this sequence in its own medium."""
     form: Form = FORMS[doc.form]
+    yield "title", doc.title
+    if doc.published_line:
+        yield "dateline", doc.published_line
     for section in SECTIONS:
         yield "heading", section.heading
         if section.table:
             yield "table", table_grid(form, section.table, doc.tables.get(section.table, {}), cell, doc.labels)
         else:
             yield "text", doc.narrative.get(section.key, "无。")
+    if doc.signature:
+        yield "signature", doc.organization
+        yield "signature", doc.signature

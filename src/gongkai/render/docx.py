@@ -24,17 +24,11 @@ def render_docx(doc: Document, cell: CellFormatter = plain_cell) -> bytes:
     from docx import Document as WordDocument
 
     word = WordDocument()
-    word.add_paragraph(doc.title)
-    if doc.published_line:
-        word.add_paragraph(doc.published_line)
     for kind, item in outline(doc, cell):
         if kind == "table":
             _add_table(word, item)  # type: ignore[arg-type]
         else:
             word.add_paragraph(item)  # type: ignore[arg-type]
-    if doc.signature:
-        word.add_paragraph(doc.organization)
-        word.add_paragraph(doc.signature)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

@@ -25,19 +25,10 @@ def render_html(doc: Document, cell: CellFormatter = plain_cell, charset: str = 
                 layout_table: bool = False, site: str = "人民政府门户网站", published: str | None = None) -> str:
     """The report as a web page. `spans`: numbers inside `<p><span>`; `layout_table`: the article
     sits in a page-layout table, the way older CMS templates print it."""
-    body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
-    if doc.published_line:
-        body.append(f'<div class="info">{escape(doc.published_line)}</div>')
-    for kind, item in outline(doc, cell):
-        if kind == "table":
-            body.append(_table(item, spans))  # type: ignore[arg-type]
-        elif kind == "heading":
-            body.append(f"<p><strong>{escape(item)}</strong></p>")  # type: ignore[arg-type]
-        else:
-            body.append(f"<p>&nbsp;&nbsp;{escape(item)}</p>")  # type: ignore[arg-type]
-    if doc.signature:
-        body.append(f'<p style="text-align:right">{escape(doc.organization)}</p>')
-        body.append(f'<p style="text-align:right">{escape(doc.signature)}</p>')
+    wrap = {"title": "<h1>{}</h1>", "dateline": '<div class="info">{}</div>', "heading": "<p><strong>{}</strong></p>",
+            "text": "<p>&nbsp;&nbsp;{}</p>", "signature": '<p style="text-align:right">{}</p>'}
+    body = [_table(item, spans) if kind == "table" else wrap[kind].format(escape(item))  # type: ignore[arg-type]
+            for kind, item in outline(doc, cell)]
     article = "\n".join(body)
     if layout_table:
         article = f'<table width="100%"><tr><td class="content">{article}</td></tr></table>'

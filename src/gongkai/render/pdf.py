@@ -141,15 +141,9 @@ def _table(pages: _Pages, grid: Grid) -> None:
 def render_pdf(doc: Document, cell: CellFormatter = plain_cell) -> bytes:
     """The report as PDF bytes."""
     pages = _Pages()
-    pages.paragraph(doc.title, 16)
-    if doc.published_line:
-        pages.paragraph(doc.published_line)
     for kind, item in outline(doc, cell):
         if kind == "table":
             _table(pages, item)  # type: ignore[arg-type]
         else:
-            pages.paragraph(item)  # type: ignore[arg-type]
-    if doc.signature:
-        pages.paragraph(doc.organization)
-        pages.paragraph(doc.signature)
+            pages.paragraph(item, 16 if kind == "title" else TEXT_SIZE)  # type: ignore[arg-type]
     return pages.finish()

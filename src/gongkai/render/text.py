@@ -31,15 +31,12 @@ def _grid_lines(grid: Grid, layout: str) -> list[str]:
 
 def render_text(doc: Document, layout: str = "paragraph", cell: CellFormatter = plain_cell) -> str:
     """The report as scraped text in `layout` ("paragraph" or "pipe")."""
-    lines: list[str] = [doc.title]
-    if doc.published_line:
-        lines.append(doc.published_line)
-    lines.append("")
+    lines: list[str] = []
     for kind, item in outline(doc, cell):
         if kind == "table":
             lines.extend(_grid_lines(item, layout))  # type: ignore[arg-type]
+        elif kind in ("title", "signature"):
+            lines.append(item)  # type: ignore[arg-type]
         else:
             lines.extend([item, ""])  # type: ignore[list-item]
-    if doc.signature:
-        lines.extend(["", doc.organization, doc.signature])
     return "\n".join(lines) + "\n"
