@@ -9,6 +9,7 @@ from .check import run_checks
 from .errors import InputError
 from .extract import extract
 from .model import Report
+from .quality import assess
 from .read import decode_bytes, normalize_text, text_document
 from .read.html import declared_charset, html_to_text, looks_like_html
 
@@ -53,6 +54,7 @@ def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Repo
     report = extract(doc, path, sha)
     if checks:
         report.findings.extend(run_checks(report))
+        report.quality = assess(report)
     return report
 
 

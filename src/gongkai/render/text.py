@@ -104,6 +104,19 @@ def _review(doc: Document, table: Table, layout: str, cell: CellFormatter, lines
     _cells(lines, printed, layout)
 
 
+def _default_text(doc: Document, section_key: str) -> str:
+    """What a conforming report says where the caller gave no text: section 五 looks back at last
+    year's problems, section 六 states the fee notices (as many as 表三 drops for unpaid fees)."""
+    if section_key == "problems":
+        return "上年度报告所列问题已按计划整改。本年度存在的主要问题是公开内容的深度还需加强，下一步将继续改进。"
+    if section_key == "other":
+        unpaid = doc.tables.get("requests", {}).get("other_fee_unpaid", {}).get("total")
+        if unpaid:
+            return f"本年度发出收费通知{plain_cell('requests', 'other_fee_unpaid', 'total', unpaid)}件，未收取信息处理费。"
+        return "本年度未发出收费通知，未收取信息处理费。"
+    return "无。"
+
+
 def render_text(doc: Document, layout: str = "paragraph", cell: CellFormatter = plain_cell) -> str:
     """The report as scraped text in `layout` ("paragraph" or "pipe")."""
     form: Form = FORMS[doc.form]
@@ -117,7 +130,7 @@ def render_text(doc: Document, layout: str = "paragraph", cell: CellFormatter = 
         if section.table:
             writers[section.table](doc, form.table(section.table), layout, cell, lines)
         else:
-            lines.extend([doc.narrative.get(section.key, "无。"), ""])
+            lines.extend([doc.narrative.get(section.key) or _default_text(doc, section.key), ""])
     if doc.signature:
         lines.extend(["", doc.organization, doc.signature])
     return "\n".join(lines) + "\n"
