@@ -39,6 +39,8 @@ _EMPTY_SLOT = re.compile(r"[ \t_×X](?<=[\u4e00-\u9fff][ \t_×X])[ \t_×X]*(?:�
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|数据统计|统计范围)[^。\d]{0,12}?"
                      r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日[^。\d]{0,6}?((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
 _QIZHONG = "其中"
+_MAX_LINES = 40  # a paragraph joined from more lines than this is not prose (and must not cost n²)
+_MAX_SENTENCE = 600  # characters looked at on either side of a figure for its sentence
 # One regex finds every trigger word of every figure in a paragraph. A longer trigger found (收费通知)
 # also stands for the shorter ones inside it (费), which the regex then does not report separately.
 _ALL_TRIGGERS = sorted({t for f in NARRATIVE_FIGURES for t in f.triggers}, key=len, reverse=True)
@@ -75,6 +77,7 @@ def read_narrative(lines: list[str], report: Report, text: str | None = None) ->
         return
     body = body_of(report.organization)
     labels = printed_labels()
+    seen_total: set[str] = set()  # figures whose first own statement was read (for the breakdown)
     done = -1
     for index in candidates:
         if index < done:
@@ -94,7 +97,7 @@ def read_narrative(lines: list[str], report: Report, text: str | None = None) ->
                                            ptext[max(s_start, m.start() - 16):m.end() + 1]))
         triggered = {i for t in set(_TRIGGER.findall(ptext)) for i in _TRIGGERED[t]}
         for i in sorted(triggered):
-            _read(NARRATIVE_FIGURES[i], ptext, starts, numbers, heading, body, report)
+            _read(NARRATIVE_FIGURES[i], ptext, starts, numbers, heading, body, report, seen_total)
 
 
 def _hit_lines(text: str) -> list[int]:
@@ -137,11 +140,15 @@ def _paragraph(lines: list[str], index: int) -> tuple[str, list[int], list[int],
     if not line or _VALUE_ONLY.match(line):
         return None  # a table row or a value cell (`6条`): never a sentence, never continues one
     first, last = index, index
-    parts = [line]
-    while first > 0 and _continues(parts[0]) and _opens(prev := _clean(lines[first - 1])):
+    before: list[str] = []  # lines before `index`, nearest first
+    head = line
+    while first > 0 and index - first < _MAX_LINES and _continues(head) and _opens(prev := _clean(lines[first - 1])):
         first -= 1
-        parts.insert(0, prev)
-    while last + 1 < len(lines) and _opens(parts[-1]) and _continues(nxt := _clean(lines[last + 1])):
+        before.append(prev)
+        head = prev
+    parts = before[::-1] + [line]
+    while last + 1 < len(lines) and last - first < 2 * _MAX_LINES and _opens(parts[-1]) \
+            and _continues(nxt := _clean(lines[last + 1])):
         last += 1
         parts.append(nxt)
     starts, size = [], 0
@@ -162,18 +169,19 @@ def _line_at(starts: list[int], numbers: list[int], offset: int) -> int:
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int, str]:
-    """(start, end, text) of the sentence around `pos`."""
-    start = max(text.rfind("。", 0, pos), text.rfind("!", 0, pos), text.rfind("?", 0, pos)) + 1
-    end = len(text)
+    """(start, end, text) of the sentence around `pos` (at most _MAX_SENTENCE characters each way)."""
+    low = max(0, pos - _MAX_SENTENCE)
+    start = max(text.rfind("。", low, pos), text.rfind("!", low, pos), text.rfind("?", low, pos), low - 1) + 1
+    end = min(len(text), pos + _MAX_SENTENCE)
     for c in _END:
-        i = text.find(c, pos)
-        if 0 <= i < end:
+        i = text.find(c, pos, end)
+        if i >= 0:
             end = i + 1
     return start, end, text[start:end].strip()
 
 
 def _read(figure: NarrativeFigure, text: str, starts: list[int], numbers: list[int], heading: str, body: Body,
-          report: Report) -> None:
+          report: Report, seen_total: set[str]) -> None:
     """Add the statements of one figure in one paragraph to the report."""
     if figure.context and not any(c in text or c in heading for c in figure.context):
         return
@@ -195,8 +203,8 @@ def _read(figure: NarrativeFigure, text: str, starts: list[int], numbers: list[i
         scope = scope_of(clause, text[s_start:m.start("num")], body)
         seen.add(s_start)
         st = Statement(figure.key, value, scope, _line_at(starts, numbers, m.start()), sentence, approximate)
-        if figure.key == "proactive_count" and st.counts and not any(
-                x.key == figure.key and x.counts for x in report.statements):
+        if figure.key == "proactive_count" and st.counts and figure.key not in seen_total:
+            seen_total.add(figure.key)
             report.breakdown = _breakdown(text, m.end(), s_end)
         report.statements.append(st)
     for zero in figure.zero_regexes:
