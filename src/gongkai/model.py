@@ -8,7 +8,10 @@ for every cell, the printed text, its line, and the row label and column header 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .extract.sections import Found
 
 Severity = Literal["error", "warning", "info"]
 
@@ -97,7 +100,7 @@ class Report:
     breakdown: dict[str, int] = field(default_factory=dict)  # 主动公开 by kind, as printed after 其中
     period: tuple[int, int, int] | None = None  # 统计期限 (first year, last year, line)
     empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of `主动公开信息  条`
-    sections: list[Any] = field(default_factory=list)  # extract.sections.Found, in order
+    sections: list[Found] = field(default_factory=list)  # the section headings found, in order
     lines: list[str] = field(default_factory=list, repr=False)  # the normalised text, for text checks
     quality: dict[str, Any] | None = None
 

@@ -51,8 +51,10 @@ def check_dates(report: Report) -> list[Finding]:
     published = _published(report)
     source = report.meta_sources.get("published", "")
     year_source = report.meta_sources.get("year", "")
-    if published is not None and report.year is not None and published.year <= report.year \
-            and not year_source.startswith("发布年份"):
+    # D-2 only against a year the report states (its title or statistics period), not one guessed
+    # from the body text or from the publication date itself
+    stated = year_source.startswith(("标题", "统计期限"))
+    if published is not None and report.year is not None and published.year <= report.year and stated:
         findings.append(Finding(
             "D-2", "warning",
             f"发布日期 {published.isoformat()}（{source}）不晚于报告年度 {report.year} 年末，年度报告不可能在年度结束前发布"
@@ -62,7 +64,7 @@ def check_dates(report: Report) -> list[Finding]:
             "D-1", "warning",
             f"发布日期 {published.isoformat()}（{source}）晚于法定期限 {due[0].isoformat()}"  # type: ignore[union-attr]
             f"（{due[1]}），逾期 {late} 天", []))
-    if report.period is not None and report.year is not None and not year_source.startswith("统计期限"):
+    if report.period is not None and report.year is not None and year_source.startswith("标题"):
         first, last, line = report.period
         if first != report.year or last != report.year:
             findings.append(Finding(
