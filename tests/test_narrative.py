@@ -51,6 +51,21 @@ def test_legacy_statistics_are_its_only_data():
     assert all(s["value"] != 1967 for s in doc["provenance"]["narrative_other"])
 
 
+def test_legacy_request_outcomes_fees_and_cases_come_from_the_text():
+    lines = seed_input("seed-donghu-2016").read_text(encoding="utf-8").split("\n")
+    assert lines[17].startswith("2016年度我局政府信息依申請公開") and lines[21].startswith("2016年我局沒有")
+    lines[17] = "2016年度我局共受理政府信息公开申请5件，其中同意公开3件，同意部分公开1件，不同意公开1件。"
+    lines[19] = "2016年度我局收取检索复制费用20元。"
+    lines[21] = "2016年我局发生政府信息公开行政复议1件，未发生行政诉讼。"
+    text = "\n".join(lines)
+    report = parse_bytes(text.encode("utf-8"))
+    assert report.template == "legacy"
+    assert report.narrative == {"proactive_count": 209, "requests_received": 5, "requests_granted": 3,
+                                "requests_partial": 1, "requests_denied": 1, "fee_yuan": 20, "review_count": 1,
+                                "litigation_count": 0}
+    assert by_rule(report, "X-3") == []  # nothing to compare with: no tables
+
+
 def test_no_seed_has_a_text_table_warning(seed):
     name, data, _ = seed
     assert by_rule(parse_bytes(data, name), "X-3") == []
