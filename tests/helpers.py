@@ -71,3 +71,8 @@ def bump(tables: dict, table: str, row: str, delta, cols=("natural_person", "tot
     """Add `delta` to the cells `cols` of one row (default: 自然人 and 总计, so T3-3 keeps holding)."""
     for c in cols:
         tables[table][row][c] += delta
+
+
+def severe(findings: list[dict]) -> list[dict]:
+    """The error and warning findings of a JSON document (info findings are hints)."""
+    return [f for f in findings if f["severity"] in ("error", "warning")]

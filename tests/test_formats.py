@@ -20,7 +20,7 @@ from gongkai.render.text import Document
 from gongkai.synth import random_tables, synthesize
 
 WRITERS = {
-    "html": lambda doc: render_html(doc, published="2023-01-20").encode("utf-8"),
+    "html": lambda doc: render_html(doc, published=f"{doc.year + 1}-01-20").encode("utf-8"),
     "docx": render_docx,
     "pdf": render_pdf,
 }
@@ -29,7 +29,7 @@ WRITERS = {
 def _document(form: str, seed: int) -> Document:
     tables = random_tables(FORMS[form], random.Random(seed))
     year = 2022 if form == "v2021" else 2020
-    return Document(form, "会同县", year, tables, published_line="发布时间：2023-01-20",
+    return Document(form, "会同县", year, tables, published_line=f"发布时间：{year + 1}-01-20",
                     narrative={"overall": f"{year}年，会同县认真贯彻落实《条例》。" * 12})
 
 
@@ -71,13 +71,13 @@ def test_one_cell_changed_in_a_pdf_is_found():
 
 def test_html_cells_carry_table_row_column_and_chrome_is_ignored():
     doc = _document("v2021", seed=1)
-    page = render_html(doc, published="2023-01-20")
+    page = render_html(doc, published="2023-01-21")
     out = parse_bytes(page.encode("utf-8")).to_json()
     prov = out["provenance"]["cells"]["requests.granted.total"]
     # table 1 (表三): three header rows, then new_received, carried_in, granted → grid row 5;
     # the stub is three columns wide, the 总计 column is the 10th (index 9)
     assert (prov["table"], prov["row"], prov["col"]) == (1, 5, 9)
-    assert out["report"]["published"] == "2023-01-20"  # from <meta name="PubDate">
+    assert out["report"]["published"] == "2023-01-21"  # <meta name="PubDate"> is the CMS's own record
     assert "首页" not in " ".join(str(p.get("row_label")) for p in out["provenance"]["cells"].values())
 
 

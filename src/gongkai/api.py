@@ -9,6 +9,7 @@ from .check import run_checks
 from .errors import InputError
 from .extract import extract
 from .model import Report
+from .quality import assess
 from .read import read_document
 
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
@@ -23,6 +24,7 @@ def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Repo
     report = extract(read_document(data), path, hashlib.sha256(data).hexdigest())
     if checks:
         report.findings.extend(run_checks(report))
+        report.quality = assess(report)
     return report
 
 

@@ -21,8 +21,11 @@ from rich.table import Table as RichTable
 from .api import parse_bytes, parse_path, report_files
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
+from .check.copying import compare_text
 from .errors import InputError
+from .forms.narrative import FIGURES_BY_KEY
 from .model import Report
+from .quality import DIMENSIONS, assess
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="gongkai（公开）：读取、核对政府信息公开工作年度报告。")
@@ -118,6 +121,13 @@ def _print_report(console: Console, path: str, report: Report) -> str:
     for cell, rules in suspect_cells(report.findings):
         console.print(f"  [bold]疑点[/] {escape(cell)} 同时出现在 {len(rules)} 条错误中（{escape('、'.join(rules))}），"
                       f"最可能是这一格填错")
+    figures = [f"{FIGURES_BY_KEY[k].name} {v}" for k, v in report.narrative.items() if k in FIGURES_BY_KEY]
+    if figures:
+        console.print(escape(f"正文数字：{' · '.join(figures)}"))
+    if report.quality:
+        parts = [f"{name} {q['score']}" if (q := report.quality[key])["score"] is not None else f"{name} —（{q['note']}）"
+                 for key, name in DIMENSIONS.items()]
+        console.print(escape(f"质量（满分 100）：{' · '.join(parts)} · 综合 {report.quality['overall']}"))
     return verdict
 
 
@@ -125,8 +135,10 @@ def _print_report(console: Console, path: str, report: Report) -> str:
 def check(
     paths: Annotated[list[str], typer.Argument(help="报告文件、目录或网址（可多个）")],
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
+    previous: Annotated[str | None, typer.Option("--previous", help="同一单位上一年度的报告文件或网址（比对雷同文字）")] = None,
 ) -> None:
-    """核对报告：勾稽关系、格式规范等，输出中文核对意见。"""
+    """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。"""
+    prior = _previous(previous) if previous else None
     console = Console(highlight=False, soft_wrap=True)
     unreadable = has_error = False
     verdicts: dict[str, int] = {}
@@ -137,6 +149,9 @@ def check(
             unreadable = True
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
+        if prior is not None:
+            report.findings.extend(compare_text(report, prior))
+            report.quality = assess(report)
         has_error |= any(f.severity == "error" for f in report.findings)
         if as_json:
             doc = report.to_json(provenance=False)
@@ -152,6 +167,16 @@ def check(
         parts = "，".join(f"{k} {verdicts[k]}" for k in ("通过", "有警告", "有错误", "无法读取") if k in verdicts)
         console.print(f"共核对 {count} 份报告：{parts}")
     raise typer.Exit(2 if unreadable else 1 if has_error else 0)
+
+
+def _previous(path: str) -> Report:
+    """The previous year's report given with --previous; exit 2 if it cannot be read."""
+    results = list(_parse_each([path]))
+    if len(results) != 1 or results[0][1] is None:
+        if len(results) != 1:
+            err.print(f"[red]--previous 应为一个报告文件[/red] {escape(path)}")
+        raise typer.Exit(2)
+    return results[0][1]  # type: ignore[return-value]
 
 
 @app.command()

@@ -1,13 +1,17 @@
 """The parse result: report fields, cells with where they came from, and findings.
 
 `Report.to_json()` produces the document of `spec/OUTPUT.md`; the extra `provenance` key records,
-for every cell, the printed text, its line, and the row label and column header that placed it.
+for every cell, the printed text, its line, and the row label and column header that placed it;
+`narrative` holds the figures the text states as the body's own, `quality` the four scores.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .extract.sections import Found
 
 Severity = Literal["error", "warning", "info"]
 
@@ -55,6 +59,38 @@ class Finding:
 
 Tables = dict[str, dict[str, dict[str, Cell]]]
 
+Scope = Literal["own", "unmarked", "region", "part", "uncertain"]
+
+
+@dataclass(slots=True)
+class Statement:
+    """A figure the report's text states: what it counts (a key of forms/narrative.py), its value,
+    whose figure it is, and the sentence that says it.
+
+    `scope` is `own` when the sentence names the reporting body (我局, 全县 in a county's report),
+    `unmarked` when it names nobody, `region` for a wider area or another body (全市 in a city
+    department's report), `part` for a part of the body (区政府办 in a district's report), and
+    `uncertain` when the markers disagree. Only own and unmarked statements are the body's figures.
+    """
+
+    key: str
+    value: int | float
+    scope: Scope
+    line: int
+    sentence: str
+    approximate: bool = False
+
+    @property
+    def counts(self) -> bool:
+        """The body's own, exact figure (what `narrative` reports and X-3 compares)."""
+        return self.scope in ("own", "unmarked") and not self.approximate
+
+    def provenance(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "line": self.line, "text": self.sentence, "scope": self.scope}
+        if self.approximate:
+            out["approximate"] = True
+        return out
+
 
 @dataclass
 class Report:
@@ -72,6 +108,28 @@ class Report:
     encoding: str | None = None
     meta_sources: dict[str, str] = field(default_factory=dict)
     url: str | None = None  # where it was downloaded from, for a report read from the web
+    statements: list[Statement] = field(default_factory=list)
+    breakdown: dict[str, int] = field(default_factory=dict)  # 主动公开 by kind, as printed after 其中
+    period: tuple[int, int, int] | None = None  # 统计期限 (first year, last year, line)
+    empty_slots: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of `主动公开信息  条`
+    sections: list[Found] = field(default_factory=list)  # the section headings found, in order
+    lines: list[str] = field(default_factory=list, repr=False)  # the normalised text, for text checks
+    quality: dict[str, Any] | None = None
+
+    @property
+    def narrative(self) -> dict[str, Any]:
+        """The body's own figures stated in the text: the first exact own-scope statement per key."""
+        out: dict[str, Any] = {s.key: s.value for s in self._first_counting()}
+        if self.breakdown:
+            out["proactive_breakdown"] = dict(self.breakdown)
+        return out
+
+    def _first_counting(self) -> list[Statement]:
+        seen: dict[str, Statement] = {}
+        for s in self.statements:
+            if s.counts and s.key not in seen:
+                seen[s.key] = s
+        return list(seen.values())
 
     def value(self, table: str, row: str, col: str) -> int | float | None:
         cell = self.tables.get(table, {}).get(row, {}).get(col)
@@ -87,8 +145,11 @@ class Report:
                        "published": self.published},
             "tables": {t: {r: {c: cell.value for c, cell in row.items()} for r, row in rows.items()}
                        for t, rows in self.tables.items()},
+            "narrative": self.narrative,
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.quality is not None:
+            doc["quality"] = self.quality
         if self.encoding:
             doc["source"]["encoding"] = self.encoding
         if self.url:
@@ -98,5 +159,8 @@ class Report:
                 "report": dict(self.meta_sources),
                 "cells": {f"{t}.{r}.{c}": cell.provenance()
                           for t, rows in self.tables.items() for r, row in rows.items() for c, cell in row.items()},
+                "narrative": {s.key: s.provenance() for s in self._first_counting()},
+                "narrative_other": [dict(s.provenance(), key=s.key) for s in self.statements if not s.counts],
+                "sections": {f.section.number: {"heading": f.heading, "line": f.line} for f in self.sections},
             }
         return doc

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from ..forms import FORMS, Form, Identity, Table, form_for_year
 from ..model import Finding, Report
+from .dates import check_dates
 from .format import fmt, join_terms
+from .narrative import check_fee_notices, check_text_against_tables
+from .sections import check_sections
 
 __all__ = ["run_checks", "check_identities", "suspect_cells"]
 
@@ -200,9 +203,11 @@ def run_checks(report: Report) -> list[Finding]:
     confirm are withdrawn from the report first)."""
     form = FORMS.get(report.template)
     if form is None:
-        return []
+        return check_dates(report)
     settled = settle_uncertain(report, form)
-    return settled + check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
+    return (settled + check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
+            + check_sections(report, form) + check_text_against_tables(report, form)
+            + check_fee_notices(report, form) + check_dates(report))
 
 
 def suspect_cells(findings: list[Finding]) -> list[tuple[str, list[str]]]:

@@ -9,6 +9,7 @@ from ..forms import Form, Table, form_for_year
 from ..model import Cell, Finding, Report
 from ..read import Document, Piece
 from .meta import read_meta
+from .narrative import read_narrative
 from .sections import Found, find_sections
 from .tables import TableRead, read_table
 from .template import detect_form, squeeze
@@ -84,6 +85,8 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
                     meta_sources=meta.sources)
     form: Form | None = detect_form(squeeze(text), meta.year)
     sections = find_sections(doc.lines)
+    report.sections, report.lines = sections, doc.lines
+    read_narrative(doc.lines, report, text)
     if form is None and meta.year is not None:
         form = form_for_year(meta.year)
     reads: dict[str, TableRead] = {}

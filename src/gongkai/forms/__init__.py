@@ -5,8 +5,10 @@ Everything that needs to know a row, a column, a label or an identity reads it f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import v2019, v2021
-from .model import Column, Form, Identity, Row, Section, Table, label_key
+from .model import Column, Form, Identity, Row, Section, Table, compact, label_key
 from .shared import SECTIONS
 
 FORMS: dict[str, Form] = {f.key: f for f in (v2019.FORM, v2021.FORM)}
@@ -22,5 +24,25 @@ def form_for_year(year: int) -> Form | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def printed_labels() -> frozenset[str]:
+    """The label keys (forms.model.compact) of everything a form prints in its tables: titles,
+    row and column labels with their variants, row groups and blocks, spanning headers.
+
+    A line of a report whose key is one of these is a table label, not a sentence of its own.
+    """
+    texts: set[str] = set()
+    for form in FORMS.values():
+        for table in form.tables:
+            texts.add(table.title)
+            texts.update(label for label, _ in table.groups)
+            for row in table.rows:
+                texts.update((row.label, *row.variants))
+                texts.update(x for x in (row.group, row.block) if x)
+            for column in table.columns:
+                texts.update((column.label, *column.variants))
+    return frozenset(compact(t) for t in texts)
+
+
 __all__ = ["FORMS", "SECTIONS", "TABLE_KEYS", "Column", "Form", "Identity", "Row", "Section", "Table",
-           "form_for_year", "label_key"]
+           "form_for_year", "label_key", "printed_labels"]

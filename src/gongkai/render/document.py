@@ -36,6 +36,19 @@ class Document:
         return f"{self.organization}{self.year}年政府信息公开工作年度报告"
 
 
+def _default_text(doc: Document, section_key: str) -> str:
+    """What a conforming report says where the caller gave no text: section 五 looks back at last
+    year's problems, section 六 states the fee notices (as many as 表三 drops for unpaid fees)."""
+    if section_key == "problems":
+        return "上年度报告所列问题已按计划整改。本年度存在的主要问题是公开内容的深度还需加强，下一步将继续改进。"
+    if section_key == "other":
+        unpaid = doc.tables.get("requests", {}).get("other_fee_unpaid", {}).get("total")
+        if unpaid:
+            return f"本年度发出收费通知{plain_cell('requests', 'other_fee_unpaid', 'total', unpaid)}件，未收取信息处理费。"
+        return "本年度未发出收费通知，未收取信息处理费。"
+    return "无。"
+
+
 def outline(doc: Document, cell: CellFormatter = plain_cell) -> Iterator[tuple[str, str | Grid]]:
     """The report in order, as ("title" | "dateline" | "heading" | "text" | "signature", text) and
     ("table", grid) items; every writer prints this sequence in its own medium."""
@@ -48,7 +61,7 @@ def outline(doc: Document, cell: CellFormatter = plain_cell) -> Iterator[tuple[s
         if section.table:
             yield "table", table_grid(form, section.table, doc.tables.get(section.table, {}), cell, doc.labels)
         else:
-            yield "text", doc.narrative.get(section.key, "无。")
+            yield "text", doc.narrative.get(section.key) or _default_text(doc, section.key)
     if doc.signature:
         yield "signature", doc.organization
         yield "signature", doc.signature
