@@ -38,7 +38,7 @@ class Run:
     A text run's `text` (pieces joined) and `key` (its label key) are set once it is complete.
     """
 
-    __slots__ = ("kind", "pieces", "values", "text", "key")
+    __slots__ = ("kind", "pieces", "values", "text", "key", "_lengths")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "text" | "values"
@@ -46,6 +46,7 @@ class Run:
         self.values: list[tuple[Piece, Value | None]] = []  # None: a blank piece
         self.text = ""
         self.key = ""
+        self._lengths: list[int] | None = None
 
     def seal(self) -> Run:
         self.text = "".join(p.text for p in self.pieces)
@@ -58,11 +59,24 @@ class Run:
         Labels are matched on the key (punctuation and spaces dropped); a reviewer wants to see
         them as printed, e.g. `本年增/减` rather than `本年增减`.
         """
+        if end >= len(self.key):  # a row label: the run's tail, usually its last piece alone
+            out_tail: list[Piece] = []
+            need = end - start
+            for piece in reversed(self.pieces):
+                if need <= 0:
+                    break
+                length = len(compact(piece.text))
+                if length:
+                    out_tail.append(piece)
+                    need -= length
+            out_tail.reverse()
+            return "".join(p.text for p in out_tail), (out_tail[0].line if out_tail else 0)
+        if self._lengths is None:
+            self._lengths = [len(compact(p.text)) for p in self.pieces]
         out: list[str] = []
         line = 0
         pos = 0
-        for piece in self.pieces:
-            length = len(compact(piece.text))
+        for piece, length in zip(self.pieces, self._lengths):
             if pos + length > start and pos < end and length:
                 out.append(piece.text)
                 line = line or piece.line

@@ -53,6 +53,9 @@ class Document:
         return "\n".join(self.lines)
 
 
+_new = tuple.__new__
+
+
 def paragraph_gap(lines: list[str]) -> int:
     """The usual number of empty lines between two printed paragraphs (0, 1, …).
 
@@ -87,7 +90,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
                     for _ in range((empty_run - usual) // (usual + 1)):
                         pieces.append(Piece("", number - 1, blank=EMPTY_CELL))
                 empty_run = 0
-                pieces.append(Piece(text, number))
+                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))  # Piece(), minus its Python __new__
                 cell_has_text = True
             elif line and not in_cell:
                 pieces.append(Piece("", number, blank=MAYBE_CELL))
@@ -104,7 +107,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
                 in_cell, cell_has_text = True, False
             text = part.strip()
             if text:
-                pieces.append(Piece(text, number))
+                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))
                 cell_has_text = True
         # a pipe at the end of the line closes the cell; the rest of the line opened a new one
     return pieces
