@@ -149,9 +149,10 @@ def _label_noise(form: Form, rng: random.Random, noise: set[str]) -> dict[str, s
     return labels
 
 
-def _date_line(rng: random.Random, year: int) -> tuple[str | None, str | None, str | None]:
-    """(header line, signature line, ISO date) for a publication date in Jan–Mar of year+1."""
-    month, day = rng.randint(1, 3), rng.randint(1, 28)
+def _date_line(rng: random.Random, year: int, government: bool) -> tuple[str | None, str | None, str | None]:
+    """(header line, signature line, ISO date) for a publication date within the statutory
+    deadline: 1月31日 of year+1 for departments, 3月31日 for governments (and before 2019)."""
+    month, day = rng.randint(1, 3 if government or year < 2019 else 1), rng.randint(1, 28)
     iso = f"{year + 1}-{month:02d}-{day:02d}"
     style = rng.choice(["header", "labelled", "signature", "cn_signature", "bare", "none"])
     if style == "header":
@@ -223,7 +224,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         tables[t][r][c] = int(tables[t][r][c] or 0) + rng.choice([1, 2, 3, 5, 10])
         truth_tables[t][r][c] = tables[t][r][c]
         expect.append({"rule": "T3" if t == "requests" else "T4", "cells": [f"{t}.{r}.{c}"]})
-    header, signature, iso = _date_line(rng, year)
+    header, signature, iso = _date_line(rng, year, organization.endswith(("人民政府", "人民政府办公室")))
     doc = Document(form.key, organization, year, tables, published_line=header, signature=signature,
                    narrative={"overall": f"{year}年，{organization}认真贯彻落实《中华人民共和国政府信息公开条例》，"
                                          f"全年主动公开政府信息{rng.randint(10, 9999)}条。"},
