@@ -20,6 +20,7 @@ from rich.table import Table as RichTable
 
 from .api import parse_path, report_files
 from .check import suspect_cells
+from .check.crossyear import check_pair
 from .errors import InputError
 from .model import Report
 
@@ -104,13 +105,23 @@ def _print_report(console: Console, path: Path, report: Report) -> str:
     return verdict
 
 
+def _previous_report(path: Path) -> Report:
+    """The `--previous` report; exit 2 when it cannot be read (nothing to compare against)."""
+    report = next((r for _, r in _parse_each([path])), None)
+    if report is None:
+        raise typer.Exit(2)
+    return report
+
+
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录（可多个）")],
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
+    previous: Annotated[Path | None, typer.Option("--previous", help="同一单位以前年度的报告：加做跨年度核对")] = None,
 ) -> None:
     """核对报告：勾稽关系、格式规范等，输出中文核对意见。"""
     console = Console(highlight=False, soft_wrap=True)
+    earlier = _previous_report(previous) if previous else None
     unreadable = has_error = False
     verdicts: dict[str, int] = {}
     count = 0
@@ -120,6 +131,8 @@ def check(
             unreadable = True
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
+        if earlier is not None:
+            report.findings.extend(check_pair(report, earlier))
         has_error |= any(f.severity == "error" for f in report.findings)
         if as_json:
             doc = report.to_json(provenance=False)
@@ -208,6 +221,8 @@ def main() -> None:
         err.print("已中断")
         sys.exit(130)
 
+
+from .commands import store as _store_commands  # noqa: E402,F401 - registers ingest/export/sql/stats
 
 if __name__ == "__main__":
     main()
