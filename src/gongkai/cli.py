@@ -222,7 +222,9 @@ def main() -> None:
         sys.exit(130)
 
 
-from .commands import store as _store_commands  # noqa: E402,F401 - registers ingest/export/sql/stats
+from .commands.store import register as _register_store  # noqa: E402 - ingest, export, sql, stats
+
+_register_store(app)
 
 if __name__ == "__main__":
     main()

@@ -39,7 +39,8 @@ def _num(cell: Cell) -> float:
 
 
 def _year_name(report: Report) -> str:
-    return f"{report.year} 年度报告" if report.year is not None else "另一份报告"
+    """How a message names the earlier report: ` 2021 年度报告` (spaced like every number in a message)."""
+    return f" {report.year} 年度报告" if report.year is not None else "另一份报告"
 
 
 def _blank_note(cells: list[Cell]) -> str:

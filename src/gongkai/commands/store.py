@@ -1,4 +1,4 @@
-"""Corpus commands: ingest, export, sql, stats (registered on the `gongkai` app by cli.py).
+"""Corpus commands: ingest, export, sql, stats; `register(app)` adds them to the `gongkai` app.
 
 DuckDB is imported only when one of these runs, so `gongkai parse` starts as fast as before.
 """
@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from ..cli import app, err
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="数据库文件（默认 $GONGKAI_DB 或当前目录下的 gongkai.duckdb）")]
 
@@ -70,7 +70,6 @@ class _Progress:
             self.bar.update(self.task, description="跨年度核对")
 
 
-@app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help="报告文件或目录（递归）")] = None,
     db: DbOption = None,
@@ -90,9 +89,8 @@ def ingest(
             raise _fail(str(e)) from None
         rows = con.execute("SELECT path, kind, reason FROM failures ORDER BY path").fetchall()
         con.close()
-        console = Console(highlight=False, soft_wrap=True)
-        for p, kind, reason in rows:
-            console.print(escape(f"{p}\t{reason}"))
+        for p, _, reason in rows:
+            print(f"{p}\t{reason}")  # tab-separated for scripts
         err.print(f"共 {len(rows)} 个文件读取失败")
         return
     if not paths:
@@ -113,7 +111,6 @@ def ingest(
         raise typer.Exit(2)
 
 
-@app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv、parquet 或 xlsx")] = "csv",
     wide: Annotated[bool, typer.Option("--wide/--long", help="宽表（每份报告一行、每格一列）或长表（每格一行）")] = True,
@@ -144,7 +141,6 @@ def export(
     err.print(f"已导出 {n} 行到 {escape(str(out))}")
 
 
-@app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="一条 SQL 查询（只读）")],
     as_csv: Annotated[bool, typer.Option("--csv", help="以 CSV 输出全部结果")] = False,
@@ -190,7 +186,6 @@ def sql(
         console.print(f"（只显示前 {limit} 行；--csv 输出全部）")
 
 
-@app.command()
 def stats(db: DbOption = None) -> None:
     """数据库概况：按年度、格式、省份、层级统计报告数和有错误的比例，最常见的核对意见。"""
     from ..store import StoreError, connect, db_path
@@ -210,3 +205,9 @@ def stats(db: DbOption = None) -> None:
             console.print(table)
     finally:
         con.close()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the corpus commands to `app` (cli.py calls this; `python -m gongkai.cli` works too)."""
+    for command in (ingest, export, sql, stats):
+        app.command()(command)

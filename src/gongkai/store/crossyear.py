@@ -13,23 +13,28 @@ present (X-1, T2-3, T2-4 when that year is the one before; Q-DUP-1 at any distan
 
 from __future__ import annotations
 
-from itertools import groupby
+from collections.abc import Iterator
 
 import duckdb
 
 from ..check.crossyear import check_pair
-from ..model import Report
+from ..model import Cell, Report
 from .records import finding_rows, report_from_rows
 
 BODIES_PER_COMMIT = 200
 
-_STREAM = """
-SELECT r.body_id, s.seq, r.sha256, s.path, s.format, s.encoding, r.organization, r.year, r.template, r.published,
-       c.tbl, c.row, c.col, c.value, c.printed, c.line, c.row_label, c.row_line, c.column_label
-FROM current_reports r JOIN dirty_bodies d USING (body_id) JOIN sources s USING (sha256)
-LEFT JOIN cells c USING (sha256)
-WHERE r.year IS NOT NULL
-ORDER BY r.body_id, s.seq"""
+# the dirty bodies' current reports, in the order the pairs are made
+_REPORTS = """
+SELECT r.body_id, r.sha256, s.path, s.format, s.encoding, r.organization, r.year, r.template, r.published
+FROM current_reports r JOIN dirty_bodies USING (body_id) JOIN sources s USING (sha256)
+WHERE r.year IS NOT NULL ORDER BY r.body_id, s.seq"""
+
+# their cells in the same order; only whether a cell was read (printed) matters here, not the text
+_CELLS = """
+SELECT c.sha256, c.tbl, c.row, c.col, c.value, c.printed IS NOT NULL
+FROM cells c JOIN (SELECT r.sha256, r.body_id, s.seq FROM current_reports r JOIN dirty_bodies USING (body_id)
+                   JOIN sources s USING (sha256) WHERE r.year IS NOT NULL) k USING (sha256)
+ORDER BY k.body_id, k.seq"""
 
 
 def pair_findings(reports: list[Report]) -> list[tuple]:
@@ -54,14 +59,39 @@ def pair_findings(reports: list[Report]) -> list[tuple]:
     return rows
 
 
-def _reports(rows: list[tuple]) -> list[Report]:
-    out = []
-    for _, group in groupby(rows, key=lambda r: r[2]):
-        group = list(group)
-        _, _, sha, path, fmt, encoding, organization, year, template, published = group[0][:10]
-        cells = [r[10:] for r in group if r[10] is not None]
-        out.append(report_from_rows((sha, path, fmt, encoding), (organization, year, template, published), cells))
-    return out
+def _stream(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Report]]]:
+    """(body_id, its current dated reports in ingest order) for every dirty body, one body in memory
+    at a time: the report list is small, the cells are streamed in the same order alongside."""
+    reports = con.cursor().execute(_REPORTS)
+    cells = con.cursor().execute(_CELLS)
+    def next_cells() -> Iterator[tuple]:
+        while chunk := cells.fetchmany(20000):
+            yield from chunk
+
+    cell_rows = next_cells()
+    carried: tuple | None = None
+    current: list[Report] = []
+    body: str | None = None
+    while True:
+        row = reports.fetchone()
+        if row is None or row[0] != body:
+            if body is not None:
+                yield body, current
+            if row is None:
+                return
+            body, current = row[0], []
+        body_id, sha, path, fmt, encoding, organization, year, template, published = row
+        report = report_from_rows((sha, path, fmt, encoding), (organization, year, template, published), [])
+        tables = report.tables
+        while True:
+            cell = carried if carried is not None else next(cell_rows, None)
+            carried = None
+            if cell is None or cell[0] != sha:
+                carried = cell
+                break
+            _, t, r, c, value, read = cell
+            tables.setdefault(t, {}).setdefault(r, {})[c] = Cell(value, "" if read else None)
+        current.append(report)
 
 
 def recheck_bodies(con: duckdb.DuckDBPyConnection) -> int:
@@ -72,12 +102,9 @@ def recheck_bodies(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("""DELETE FROM findings WHERE origin = 'crossyear' AND sha256 IN
                    (SELECT sha256 FROM reports JOIN dirty_bodies USING (body_id))""")
     con.execute("COMMIT")
-    reader = con.cursor()
-    reader.execute(_STREAM)
     written = 0
     pending_bodies: list[str] = []
     pending_rows: list[tuple] = []
-    carry: list[tuple] = []
 
     def commit() -> None:
         nonlocal written
@@ -92,21 +119,11 @@ def recheck_bodies(con: duckdb.DuckDBPyConnection) -> int:
         pending_bodies.clear()
         pending_rows.clear()
 
-    while True:
-        chunk = reader.fetchmany(20000)
-        rows = carry + chunk
-        if not rows:
-            break
-        # the last body of a chunk may continue in the next one
-        last = rows[-1][0]
-        complete = [r for r in rows if r[0] != last] if chunk else rows
-        carry = [r for r in rows if r[0] == last] if chunk else []
-        for body_id, group in groupby(complete, key=lambda r: r[0]):
-            pending_rows.extend(pair_findings(_reports(list(group))))
-            pending_bodies.append(body_id)
-            if len(pending_bodies) >= BODIES_PER_COMMIT:
-                commit()
-    reader.close()
+    for body_id, reports in _stream(con):
+        pending_rows.extend(pair_findings(reports))
+        pending_bodies.append(body_id)
+        if len(pending_bodies) >= BODIES_PER_COMMIT:
+            commit()
     # and the bodies left, which have no dated current report: nothing to pair
     pending_bodies.extend(r[0] for r in con.execute("SELECT body_id FROM dirty_bodies").fetchall())
     commit()

@@ -12,6 +12,7 @@ from .schema import SCHEMA_VERSION, ddl, fingerprint, form_cells
 
 DEFAULT_DB = "gongkai.duckdb"
 ENV_DB = "GONGKAI_DB"
+MEMORY_LIMIT = "512MB"
 
 
 class StoreError(Exception):
@@ -47,6 +48,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as e:
         raise StoreError(f"无法打开数据库 {path}：{e}") from None
     try:
+        # a bounded buffer pool keeps the writer's memory flat; bigger sorts spill to <db>.tmp
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         if not _has_schema(con):
             if read_only:
                 raise StoreError(f"{path} 不是 gongkai 数据库")

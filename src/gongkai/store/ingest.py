@@ -62,6 +62,7 @@ class _Item:
     sha256: str | None
     size: int | None
     action: str
+    revisit: bool = False  # this path had these very bytes before (then other bytes)
     result: Record | Failure | None = None
 
 
@@ -101,7 +102,7 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[str], retry_failed: bool) 
             if sha is not None and sha in stored:
                 seen = versions.get(path, {})
                 latest = seen.get(sha) is not None and seen[sha] == max(seen.values())
-                yield _Item(path, sha, size, "skip" if latest else "path")
+                yield _Item(path, sha, size, "skip" if latest else "path", revisit=sha in seen)
             elif sha is not None and failed.get(path) == sha and not retry_failed:
                 yield _Item(path, sha, size, "skip")
             else:
@@ -161,7 +162,8 @@ class _Writer:
         con = self.con
         con.execute("BEGIN")
         seq, stored, new_bodies = self.seq, set(), set()
-        sources, reports, cells, findings, bodies, paths, failures, done, dirty, moved = ([] for _ in range(10))
+        sources, reports, cells, findings, bodies, paths, revisits, failures, done, dirty, moved = (
+            [] for _ in range(11))
         versions = self._versions([i.path for i in items])
         counts = {"added": 0, "versions": 0, "paths": 0, "failed": 0}
         for item in items:
@@ -173,7 +175,10 @@ class _Writer:
             sha = result.sha256 if isinstance(result, Record) else item.sha256
             version = versions.get(item.path, 0) + 1
             versions[item.path] = version
-            paths.append((item.path, sha, version))
+            if item.revisit:
+                revisits.append((version, item.path, sha))
+            else:
+                paths.append((item.path, sha, version))
             done.append(item.path)
             if version > 1:
                 moved.append(item.path)  # the older version here is no longer current: its body changes
@@ -197,12 +202,10 @@ class _Writer:
                 moved.append(item.path)
         for table, rows in (("sources", sources), ("reports", reports), ("cells", cells),
                             ("findings", findings), ("bodies", bodies)):
-            if rows:
-                appender = con.appender(table)
-                appender.append_rows(rows)
-                appender.flush()
-        if paths:
-            con.executemany("INSERT OR REPLACE INTO source_paths VALUES (?, ?, ?)", paths)
+            self._append(table, rows)
+        self._append("source_paths", paths)
+        if revisits:  # a path found again with bytes it had before: that version becomes the latest
+            con.executemany("UPDATE source_paths SET version = ? WHERE path = ? AND sha256 = ?", revisits)
         if done:
             con.execute("DELETE FROM failures WHERE path IN (SELECT unnest($1::VARCHAR[]))", [done])
         if failures:
@@ -222,6 +225,12 @@ class _Writer:
             setattr(self.summary, key, getattr(self.summary, key) + n)
         self.summary.failures += [i.result for i in items if isinstance(i.result, Failure)]
         self.progress("commit", self.summary.added, self.summary.files)
+
+    def _append(self, table: str, rows: list[tuple]) -> None:
+        if rows:
+            appender = self.con.appender(table)
+            appender.append_rows(rows)
+            appender.flush()
 
     def _versions(self, paths: list[str]) -> dict[str, int]:
         return dict(self.con.execute(
@@ -261,7 +270,7 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
         def submit() -> None:
             """Keep every worker busy: up to 4 chunks each in flight."""
             nonlocal executor
-            while sum(f is not None for _, f in window) < jobs * 4:
+            while sum(f is not None for _, f in window) < jobs * 8:
                 items: list[_Item] = []
                 for item in plan:
                     items.append(item)
@@ -270,7 +279,7 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
                 if not items:
                     return
                 tasks = [(i.path, i.sha256, i.size) for i in items if i.action == "parse"]
-                window.append((items, executor.submit(chunk_fn, tasks) if tasks else None))
+                window.append((items, _submit(executor, chunk_fn, tasks) if tasks else None))
 
         submit()
         while window:
@@ -300,6 +309,16 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
     return summary
 
 
+def _submit(executor: ProcessPoolExecutor, chunk_fn: Callable[[list[Task]], list], tasks: list[Task]) -> Future:
+    """Submit, turning a pool that broke meanwhile into a future that says so (handled in order)."""
+    try:
+        return executor.submit(chunk_fn, tasks)
+    except BrokenProcessPool as e:
+        future: Future = Future()
+        future.set_exception(e)
+        return future
+
+
 def _recover(executor: ProcessPoolExecutor, jobs: int, items: list[_Item],
              window: deque[tuple[list[_Item], Future | None]],
              chunk_fn: Callable[[list[Task]], list]) -> tuple[ProcessPoolExecutor, list]:
@@ -317,5 +336,5 @@ def _recover(executor: ProcessPoolExecutor, jobs: int, items: list[_Item],
             executor = _executor(jobs)
     for n, (other, _) in enumerate(window):
         tasks = [(i.path, i.sha256, i.size) for i in other if i.action == "parse"]
-        window[n] = (other, executor.submit(chunk_fn, tasks) if tasks else None)
+        window[n] = (other, _submit(executor, chunk_fn, tasks) if tasks else None)
     return executor, results
