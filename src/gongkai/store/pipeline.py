@@ -242,8 +242,9 @@ class _Writer:
 
 
 def _executor(jobs: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["gongkai.store.worker"])
+    # spawn, not fork: the writer holds a DuckDB connection and threads that a fork would copy
+    # mid-state; and the workers are the writer's own children, so they can tell when it is gone.
+    context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker)
 
 
