@@ -12,7 +12,7 @@ from .schema import SCHEMA_VERSION, ddl, fingerprint, form_cells
 
 DEFAULT_DB = "gongkai.duckdb"
 ENV_DB = "GONGKAI_DB"
-MEMORY_LIMIT = "256MB"
+MEMORY_LIMIT = "128MB"
 
 
 class StoreError(Exception):

@@ -22,6 +22,7 @@ SELECT coalesce(CAST({key} AS VARCHAR), '（未识别）') AS k, count(*) AS n,
        round(100.0 * count(*) FILTER (WHERE has_error) / count(*), 1) AS pct
 FROM rep GROUP BY k ORDER BY {order}"""
 
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 _LEVELS = {"province": "省级", "city": "地市级", "county": "县级", "township": "乡镇级", "central": "中央"}
 
 
@@ -53,5 +54,6 @@ def breakdowns(con: duckdb.DuckDBPyConnection, top: int = 15) -> list[Breakdown]
         SELECT f.rule, f.severity, count(*) AS n, count(DISTINCT f.sha256) AS reports
         FROM findings f JOIN current_reports USING (sha256)
         GROUP BY ALL ORDER BY n DESC, f.rule LIMIT ?""", [top]).fetchall()
-    out.append(("最常见的核对意见", ("规则", "级别", "条数", "涉及报告"), rules))
+    out.append(("最常见的核对意见", ("规则", "级别", "条数", "涉及报告"),
+                [(rule, _SEVERITY.get(sev, sev), n, k) for rule, sev, n, k in rules]))
     return out
