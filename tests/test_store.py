@@ -136,6 +136,10 @@ def test_cross_year_findings_in_the_corpus(tmp_path):
                         JOIN reports r USING (sha256) JOIN reports p ON p.year = 2021
                         WHERE f.origin = 'crossyear'""")
     assert rows == [(2022, "X-1", ["requests.carried_in.natural_person", "requests.carried_in.total"], True)]
+    # the two years are one body (会同县 = 会同县人民政府): year-on-year change of requests received
+    now, before = later["requests"]["new_received"]["total"], earlier["requests"]["new_received"]["total"]
+    assert query(db, "SELECT year, new_received, new_received_change FROM body_year_metrics ORDER BY year") == [
+        (2021, before, None), (2022, now, pytest.approx((now - before) / before))]
     # correcting the earlier report (a new version of its file) clears the finding
     earlier["requests"]["carried_out"] = dict(later["requests"]["carried_in"])
     (folder / "2021.txt").write_text(render(earlier, V2021, year=2021), encoding="utf-8")
@@ -270,3 +274,17 @@ def test_stats_and_metrics(examples_db):
     expected = (requests["granted"]["total"] + requests["partial"]["total"]) / requests["results_total"]["total"]
     (rate,) = query(examples_db, "SELECT substantive_rate FROM report_metrics WHERE body_id = '510781:人民政府'")[0]
     assert rate == pytest.approx(expected)
+
+
+def test_database_location_option_env_and_default(tmp_path, monkeypatch):
+    runner = CliRunner()
+    report = str(EXAMPLES / "seed-jiangyou-2020.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GONGKAI_DB", raising=False)
+    assert runner.invoke(app, ["ingest", report, "--jobs", "1"]).exit_code == 0
+    assert query(tmp_path / "gongkai.duckdb", "SELECT organization FROM reports") == [("江油市人民政府",)]
+    env_db = tmp_path / "env.duckdb"
+    result = runner.invoke(app, ["ingest", report, "--jobs", "1"], env={"GONGKAI_DB": str(env_db)})
+    assert result.exit_code == 0 and env_db.exists()
+    assert runner.invoke(app, ["stats"], env={"GONGKAI_DB": str(env_db)}).exit_code == 0
+    assert runner.invoke(app, ["ingest"]).exit_code == 2  # nothing to ingest

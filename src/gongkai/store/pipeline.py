@@ -259,8 +259,8 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
     files = input_files(paths)
     summary = Summary(files=len(files))
     report = progress or (lambda stage, done, total: None)
-    executor = _executor(jobs)
     con = connect(db)
+    executor = _executor(jobs)
     try:
         writer = _Writer(con, summary, report)
         done = 0
@@ -269,8 +269,7 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
         report("files", 0, len(files))
 
         def submit() -> None:
-            """Keep every worker busy: up to 4 chunks each in flight."""
-            nonlocal executor
+            """Keep every worker busy: up to 8 chunks each in flight (read in order as they finish)."""
             while sum(f is not None for _, f in window) < jobs * 8:
                 items: list[_Item] = []
                 for item in plan:
