@@ -16,6 +16,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/gongkai check examples/ ; test $$? -le 1
+	@DB=$$(mktemp -d)/demo.duckdb && $(BIN)/gongkai ingest examples/ --db $$DB && $(BIN)/gongkai stats --db $$DB \
+		&& rm -rf $$(dirname $$DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

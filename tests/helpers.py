@@ -76,3 +76,31 @@ def bump(tables: dict, table: str, row: str, delta, cols=("natural_person", "tot
 def severe(findings: list[dict]) -> list[dict]:
     """The error and warning findings of a JSON document (info findings are hints)."""
     return [f for f in findings if f["severity"] in ("error", "warning")]
+
+
+def load(doc: dict) -> dict:
+    """A truth file as a parse document (its `source` is the input's path, not the source object)."""
+    doc["source"] = {"path": doc["source"]} if isinstance(doc["source"], str) else doc["source"]
+    return doc
+
+
+def pair(seed: tuple, gap: int = 1):
+    """(report, previous) of the seed's body: the seed, and a copy of it dated `gap` years earlier
+    whose numbers are made consistent with the seed for every cross-year rule."""
+    doc = load(truth(seed[0]))
+    earlier = copy.deepcopy(doc)
+    earlier["report"]["year"] = doc["report"]["year"] - gap
+    tables = earlier["tables"]
+    tables["requests"]["carried_out"] = dict(doc["tables"]["requests"]["carried_in"])
+    # a year apart the numbers differ somewhere in every table (else Q-DUP-1 rightly fires)
+    tables["requests"]["new_received"]["total"] += 1
+    tables["review_litigation"]["review"]["total"] += 1
+    tables["proactive"]["licensing"]["decisions"] += 1
+    for row, cells in tables["proactive"].items():
+        now = doc["tables"]["proactive"][row]
+        if "in_force" in cells:
+            cells["in_force"] = now["in_force"] - now["issued"] + now["repealed"]
+        if "items_prev" in cells:
+            cells["items_delta"] = 7
+            cells["items_prev"] = now["items_prev"] - 7
+    return doc, earlier

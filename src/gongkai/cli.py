@@ -22,6 +22,7 @@ from .api import parse_bytes, parse_path, report_files
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
 from .check.copying import compare_text
+from .check.crossyear import check_pair
 from .errors import InputError
 from .forms.narrative import FIGURES_BY_KEY
 from .model import Report
@@ -135,7 +136,7 @@ def _print_report(console: Console, path: str, report: Report) -> str:
 def check(
     paths: Annotated[list[str], typer.Argument(help="报告文件、目录或网址（可多个）")],
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
-    previous: Annotated[str | None, typer.Option("--previous", help="同一单位上一年度的报告文件或网址（比对雷同文字）")] = None,
+    previous: Annotated[str | None, typer.Option("--previous", help="同一单位以前年度的报告文件或网址：加做跨年度核对与雷同文字比对")] = None,
 ) -> None:
     """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。"""
     prior = _previous(previous) if previous else None
@@ -150,6 +151,7 @@ def check(
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
         if prior is not None:
+            report.findings.extend(check_pair(report, prior))
             report.findings.extend(compare_text(report, prior))
             report.quality = assess(report)
         has_error |= any(f.severity == "error" for f in report.findings)
@@ -277,6 +279,10 @@ def main() -> None:
         err.print("已中断")
         sys.exit(130)
 
+
+from .commands.store import register as _register_store  # noqa: E402 - ingest, export, sql, stats
+
+_register_store(app)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,106 @@
+"""Organisation names → a body identity, with its region and administrative level.
+
+Reports name the same body in several ways (`江油市`, `江油市人民政府`, `四川省绵阳市江油市人民政府`,
+`洪泽区人民政府` / `淮安市洪泽区人民政府`) and different bodies in similar ones (`川汇区人民政府` is
+the government, `川汇区人民政府办公室` its general office). The identity is the division the name
+starts with (resolved through the gazetteer, using any province or city written before it to pick
+among same-named districts) plus what follows it, normalised only where the words mean the same
+body: nothing or `政府` after a place name is its `人民政府`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .gazetteer import Division, match_prefix, region
+
+_TOWNSHIP = re.compile(r"^(.{1,12}?(?:镇|乡|街道|苏木))(人民政府|办事处)?$")
+_CENTRAL = ("国务院", "国家", "中华人民共和国", "中国")
+_OFFICE = ("人民政府办公室", "人民政府办公厅")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Who published a report. `body_id` links its reports across years."""
+
+    body_id: str
+    name: str
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+    code: str | None = None
+    level: str | None = None  # province / city / county / township / central; None if unknown
+    kind: str | None = None  # government / office / department
+
+    def row(self) -> tuple:
+        return (self.body_id, self.name, self.province, self.city, self.county, self.code, self.level, self.kind)
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _agency(rest: str) -> str:
+    """Normalise what follows the place name: `` / `政府` → `人民政府`, `政府办` → `人民政府办公室`."""
+    if rest in ("", "政府", "人民政府"):
+        return "人民政府"
+    if rest.startswith("政府"):
+        rest = "人民" + rest
+    if rest in ("人民政府办", "人民政府办公"):
+        return "人民政府办公室"
+    return rest
+
+
+def _resolve(name: str) -> tuple[list[Division], int, bool]:
+    """Divisions written at the start of `name`, outermost first; where the place part ends;
+    and whether its last place name was ambiguous (several divisions share it and nothing
+    before it says which: the chain then stops before it)."""
+    chain: list[Division] = []
+    pos = 0
+    while pos < len(name):
+        found = match_prefix(name, pos)
+        if found is None:
+            break
+        text, candidates = found
+        if chain:
+            candidates = tuple(d for d in candidates if chain[-1].contains(d))
+            if not candidates:
+                break
+        if len(candidates) > 1:
+            return chain, pos + len(text), True
+        chain.append(candidates[0])
+        pos += len(text)
+    return chain, pos, False
+
+
+def body_of(organization: str | None) -> Body | None:
+    """The body identity of a report's organisation name (None when the name is unknown)."""
+    if not organization:
+        return None
+    name = _clean(organization)
+    if not name:
+        return None
+    chain, pos, ambiguous = _resolve(name)
+    if ambiguous:  # 朝阳区 = 朝阳区人民政府 still, but which 朝阳区 is unknown: no region
+        key = name[:pos] + _agency(name[pos:])
+        return Body(f"name:{key}", key)
+    if not chain:
+        if _TOWNSHIP.match(name):  # a township named without its county: level known, region not
+            return Body(f"name:{name}", name, level="township", kind="government")
+        central = name.startswith(_CENTRAL) or (name.endswith("部") and len(name) <= 8)
+        return Body(f"name:{name}", name, level="central" if central else None,
+                    kind=("government" if name == "国务院" else "department") if central else None)
+    place = chain[-1]
+    agency = _agency(name[pos:])
+    province, city, county = region(place)
+    level: str = place.level
+    kind = "government" if agency == "人民政府" else "office" if agency.startswith(_OFFICE) else "department"
+    township = _TOWNSHIP.match(agency)
+    if township and place.level == "county":
+        level, kind = "township", "government"
+        agency = township.group(1) + (township.group(2) or "人民政府")
+    return Body(f"{place.code}:{agency}", place.name + agency,
+                province.name if province else None, city.name if city else None,
+                county.name if county else None, place.code, level, kind)

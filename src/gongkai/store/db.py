@@ -1,0 +1,72 @@
+"""Opening the corpus database: where it is, creating its schema, refusing a foreign one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from .gazetteer import GAZETTEER_SOURCE
+from .schema import SCHEMA_VERSION, ddl, fingerprint, form_cells
+
+DEFAULT_DB = "gongkai.duckdb"
+ENV_DB = "GONGKAI_DB"
+MEMORY_LIMIT = "128MB"
+
+
+class StoreError(Exception):
+    """A database that cannot be used as asked; the message is shown to the user as is."""
+
+
+def db_path(option: Path | None) -> Path:
+    """`--db`, else $GONGKAI_DB, else gongkai.duckdb in the current directory."""
+    return option or Path(os.environ.get(ENV_DB) or DEFAULT_DB)
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta'").fetchone()[0])
+
+
+def _check(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is None or row[0] != fingerprint():
+        raise StoreError(f"数据库 {path} 由其他版本的 gongkai 建立（表格定义或表结构不同），"
+                         f"请换一个数据库文件重新导入")
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, for writing, create) the database at `path`."""
+    if read_only and not path.exists():
+        raise StoreError(f"数据库不存在：{path}（先用 gongkai ingest 导入报告，或用 --db 指定数据库）")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise StoreError(f"数据库 {path} 正被另一个进程写入，请等它结束后再试") from None
+        raise StoreError(f"无法打开数据库 {path}：{e}") from None
+    except duckdb.Error as e:
+        raise StoreError(f"无法打开数据库 {path}：{e}") from None
+    try:
+        # a bounded buffer pool keeps the writer's memory flat; bigger sorts spill to <db>.tmp
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        if not _has_schema(con):
+            if read_only:
+                raise StoreError(f"{path} 不是 gongkai 数据库")
+            _create(con)
+        _check(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _create(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("BEGIN")
+    for statement in ddl():
+        con.execute(statement)
+    con.executemany("INSERT INTO form_cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", form_cells())
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("fingerprint", fingerprint()), ("schema_version", SCHEMA_VERSION), ("gazetteer", GAZETTEER_SOURCE)])
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")

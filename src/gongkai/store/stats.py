@@ -1,0 +1,59 @@
+"""What is in the corpus: counts by year, template, region and level, error shares, top rules.
+
+Each breakdown is a (title, header, rows) triple so that the CLI prints it and the tests read the
+numbers without parsing a table drawn for people. Counts are of current reports (the latest
+version of each file); 有错误 is the share with at least one error-level finding of its own or
+from the cross-year checks.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+Breakdown = tuple[str, tuple[str, ...], list[tuple]]
+
+_BY = """
+WITH rep AS (
+  SELECT r.sha256, r.year, r.template, b.province, b.level,
+         r.errors + (SELECT count(*) FROM findings f WHERE f.sha256 = r.sha256 AND f.origin = 'crossyear'
+                     AND f.severity = 'error') > 0 AS has_error
+  FROM current_reports r LEFT JOIN bodies b USING (body_id))
+SELECT coalesce(CAST({key} AS VARCHAR), '（未识别）') AS k, count(*) AS n,
+       round(100.0 * count(*) FILTER (WHERE has_error) / count(*), 1) AS pct
+FROM rep GROUP BY k ORDER BY {order}"""
+
+_SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+_LEVELS = {"province": "省级", "city": "地市级", "county": "县级", "township": "乡镇级", "central": "中央"}
+
+
+def overview(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """(what, how many) for the corpus as a whole."""
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    return [
+        ("报告（当前版本）", one("SELECT count(*) FROM current_reports")),
+        ("来源文件（含旧版本）", one("SELECT count(*) FROM sources")),
+        ("单位", one("SELECT count(DISTINCT body_id) FROM current_reports")),
+        ("有多个年度的单位", one("SELECT count(*) FROM (SELECT body_id FROM current_reports WHERE body_id IS NOT NULL "
+                               "GROUP BY body_id HAVING count(DISTINCT year) > 1)")),
+        ("单元格", one("SELECT count(*) FROM cells JOIN current_reports USING (sha256)")),
+        ("读取失败的文件", one("SELECT count(*) FROM failures")),
+        ("待跨年度核对的单位", one("SELECT count(*) FROM dirty_bodies")),
+    ]
+
+
+def breakdowns(con: duckdb.DuckDBPyConnection, top: int = 15) -> list[Breakdown]:
+    head = ("报告数", "有错误 %")
+    out: list[Breakdown] = [
+        ("按年度", ("年度", *head), con.execute(_BY.format(key="year", order="k")).fetchall()),
+        ("按格式", ("格式", *head), con.execute(_BY.format(key="template", order="n DESC, k")).fetchall()),
+        ("按省份", ("省份", *head), con.execute(_BY.format(key="province", order="n DESC, k")).fetchall()[:top]),
+        ("按层级", ("层级", *head), [(_LEVELS.get(k, k), n, p) for k, n, p in
+                                   con.execute(_BY.format(key="level", order="n DESC, k")).fetchall()]),
+    ]
+    rules = con.execute("""
+        SELECT f.rule, f.severity, count(*) AS n, count(DISTINCT f.sha256) AS reports
+        FROM findings f JOIN current_reports USING (sha256)
+        GROUP BY ALL ORDER BY n DESC, f.rule LIMIT ?""", [top]).fetchall()
+    out.append(("最常见的核对意见", ("规则", "级别", "条数", "涉及报告"),
+                [(rule, _SEVERITY.get(sev, sev), n, k) for rule, sev, n, k in rules]))
+    return out
