@@ -180,12 +180,23 @@ def test_explain_shows_row_label_and_column_header_for_a_cell():
     assert (value, printed, column) == ("12", "12", "总计")
     assert "予以公开" in row_label and "（第 184 行）" in row_label
     text_lines = seed_input("seed-jiangyou-2020").read_text(encoding="utf-8").split("\n")
-    assert text_lines[int(line) - 1].strip() == "12"
+    assert line.startswith("第 ") and line.endswith(" 行")
+    assert text_lines[int(line[2:-2]) - 1].strip() == "12"
     assert "予以公开" in text_lines[183]
 
     cell, value, printed, line, row_label, column = _explain_row(result.stdout, "review.upheld")
     assert (value, column) == ("0", "结果维持")
     assert row_label.startswith("行政复议")
+
+
+def test_explain_locates_pdf_cells_by_page_and_box():
+    from conftest import CORPUS
+
+    result = run("explain", CORPUS / "huaian-2024" / "input.pdf", "--table", "review_litigation")
+    assert result.exit_code == 0
+    _, value, printed, where, row_label, column = _explain_row(result.stdout, "review.upheld")
+    assert (value, printed, column) == ("72", "72", "结果维持")
+    assert where.startswith("第 5 页 (")
 
 
 def test_explain_table_option_limits_the_output():

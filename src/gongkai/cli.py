@@ -25,7 +25,7 @@ from .check.copying import compare_text
 from .check.crossyear import check_pair
 from .errors import InputError
 from .forms.narrative import FIGURES_BY_KEY
-from .model import Report
+from .model import Cell, Report
 from .quality import DIMENSIONS, assess
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -199,7 +199,7 @@ def explain(
         if table and tkey != table:
             continue
         out = RichTable(title=tkey, expand=True)
-        for name in ("单元格", "值", "原文", "行号", "行标签", "列表头"):
+        for name in ("单元格", "值", "原文", "位置", "行标签", "列表头"):
             out.add_column(name, overflow="fold")
         for rkey, cells in rows.items():
             for ckey, cell in cells.items():
@@ -207,8 +207,19 @@ def explain(
                 out.add_row(*(escape(x) for x in (
                     f"{rkey}.{ckey}", "空" if cell.value is None else str(cell.value),
                     cell.printed if cell.printed is not None else "（未读到）",
-                    str(cell.line or ""), row_label, cell.column_label or "（按表格规定顺序）")))
+                    _where(cell), row_label, cell.column_label or "（按表格规定顺序）")))
         console.print(out)
+
+
+def _where(cell: Cell) -> str:
+    """Where a cell was printed: a PDF page and box, a table's row and column, or a text line."""
+    prov = cell.provenance()
+    if "page" in prov:
+        x0, y0, x1, y1 = prov["bbox"]
+        return f"第 {prov['page']} 页 ({x0:.0f},{y0:.0f})–({x1:.0f},{y1:.0f})"
+    if "table" in prov:
+        return f"表格 {prov['table'] + 1} 第 {prov['row'] + 1} 行第 {prov['col'] + 1} 列"
+    return f"第 {cell.line} 行" if cell.line else ""
 
 
 @app.command("fetch")
