@@ -52,3 +52,18 @@ def test_legacy_report_has_no_tables():
     doc = parse_bytes(data).to_json()
     assert doc["template"] if False else doc["report"]["template"] == "legacy"
     assert doc["tables"] == {}
+
+
+def test_title_variants_name_the_body():
+    from gongkai.extract.meta import read_meta
+
+    cases = {
+        "2019年度川汇区政府信息公开工作年度报告": ("川汇区人民政府", 2019),
+        "川汇区人民政府办公室2019年度政府信息公开工作年度报告": ("川汇区人民政府办公室", 2019),
+        "关于公布2020年政府信息公开工作年度报告的通知": (None, 2020),  # no body named: not "公布"
+        "会同县2022年政府信息公开工作年度报告_会同县人民政府": ("会同县人民政府", 2022),
+        "南关区教育局 2020年度政府信息公开工作年度报告": ("南关区教育局", 2020),
+    }
+    for title, want in cases.items():
+        meta = read_meta([title, "一、总体情况"])
+        assert (meta.organization, meta.year) == want, title

@@ -37,7 +37,7 @@ _META_ORG = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息
 _BODY_SUFFIX = re.compile(r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|局|厅|委|办|院|署|中心|处|所|街道办事处|"
                           r"管委会|管理委员会|人民政府办公室|公司|站|队|馆|会)$")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗|自治旗|特区|林区|镇|乡|街道)$")
-_CLEAN_PREFIX = re.compile(r"^(关于|关于公布|公布)")
+_CLEAN_PREFIX = re.compile(r"^(关于公布|关于印发|关于|公布|印发)")
 # Self-references by which a department's report names itself, and what kind of body that is.
 _SELF = re.compile(r"我(局|委|办|厅|院|署|中心)")
 
@@ -82,8 +82,8 @@ def _body(name: str | None) -> str | None:
     if not name:
         return None
     name = _CLEAN_PREFIX.sub("", name.strip(" |:：()（）《》“”\"'"))
-    if len(name) < 2:
-        return None
+    if len(name) < 2 or not (_BODY_SUFFIX.search(name) or _PLACE.match(name)):
+        return None  # not the name of a body (a title's "关于公布…" and the like)
     if _PLACE.match(name) and not _BODY_SUFFIX.search(name):
         return name + "人民政府"
     return name
