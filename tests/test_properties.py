@@ -15,7 +15,7 @@ from gongkai.render.text import Document, render_text
 from gongkai.synth import NOISES, random_tables, synthesize
 
 FORM_KEYS = sorted(FORMS)
-LAYOUTS = ["paragraph", "pipe"]
+LAYOUTS = ["paragraph", "pipe", "tabs", "spaces"]
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -92,3 +92,13 @@ def test_pieces_from_both_layouts():
     assert [(p.text, p.blank) for p in pipe.pieces] == [
         ("规章", NOT_BLANK), ("0", NOT_BLANK), ("", EMPTY_CELL), ("3", NOT_BLANK), ("", MAYBE_CELL), ("", MAYBE_CELL)]
     assert [p.line for p in pipe.pieces][:4] == [1, 2, 3, 4]
+
+
+def test_a_table_row_on_one_line_splits_into_cells():
+    tabs = text_document("二、上年结转政府信息公开申请数量\t0\t\t1\t0\t0\t0\t1\n")
+    assert [(p.text, p.blank) for p in tabs.pieces] == [
+        ("二、上年结转政府信息公开申请数量", NOT_BLANK), ("0", NOT_BLANK), ("", EMPTY_CELL), ("1", NOT_BLANK),
+        ("0", NOT_BLANK), ("0", NOT_BLANK), ("0", NOT_BLANK), ("1", NOT_BLANK)]
+    spaced = text_document("商业 企业 科研 机构\n规章 0 0 3\n行政许可  46850\n全年共收到申请 2 件，均已办结。\n")
+    assert [p.text for p in spaced.pieces] == ["商业 企业 科研 机构", "规章", "0", "0", "3", "行政许可", "46850",
+                                               "全年共收到申请 2 件，均已办结。"]

@@ -196,7 +196,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
     `fmt` is the file format; `layout` the scraped-text layout ("paragraph" or "pipe") for text."""
     rng = random.Random(seed)
     form = FORMS[form_key or rng.choice(list(FORMS))]
-    layout = layout or rng.choice(["paragraph", "pipe"])
+    layout = layout or rng.choice(["paragraph", "pipe", "tabs", "spaces"])
     chosen = set(noise if noise is not None else rng.sample(NOISES, rng.randint(0, 5)))
     if "big5" in chosen:
         chosen.add("traditional")
@@ -205,6 +205,9 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("other_one_row")
     if fmt in ("docx", "pdf"):
         chosen -= {"gbk", "big5"}  # these formats carry their own encoding
+    if fmt == "text" and layout == "spaces" and "empty_cells" in chosen:
+        chosen.discard("empty_cells")  # an empty cell between spaces leaves no trace: not a fair test
+        chosen.add("blanks")
     year = rng.randint(form.first_year, form.last_year or 2025)
     organization = rng.choice(PLACES) + rng.choice(DEPARTMENTS)
     tables = random_tables(form, rng, other_as_one="other_one_row" in chosen)

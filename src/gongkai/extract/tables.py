@@ -319,12 +319,13 @@ def place_values(values: list[tuple[Piece, Value | None]], n: int
 
 
 def _holds(slots: dict[str, Decimal | None], parts: tuple[str, ...], total: str) -> bool:
+    """False only when the identity is refuted: a cell left unknown (None) refutes nothing —
+    reports do leave totals and parts blank, so a blank there is no evidence against a placement."""
     if total not in slots or any(p not in slots for p in parts):
         return True  # the identity does not apply to this row
-    t = slots[total]
-    if t is None:
-        return False
-    return sum((slots[p] or Decimal(0)) for p in parts) == t
+    if slots[total] is None or any(slots[p] is None for p in parts):
+        return True
+    return sum(slots[p] for p in parts) == slots[total]  # type: ignore[misc]
 
 
 MAX_CONFIRMED_GAPS = 2
@@ -398,9 +399,9 @@ def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Ta
                     total = Decimal(0)
                     for r in terms:
                         v = mine[col] if r == pending.row.key else known(r, col)
-                        if v is False:
+                        if v is False or v is None:  # unplaced or unknown: this column proves nothing
                             break
-                        total += v or 0
+                        total += v
                     else:
                         sides.append(total)
                         continue

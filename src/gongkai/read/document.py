@@ -8,6 +8,7 @@ which a reader uses only when a row is short of values.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -54,6 +55,33 @@ class Document:
 
 
 _new = tuple.__new__
+_VALUE = r"(?:[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|条|项|个)?|—+|/|-|无)"
+_TRAILING_VALUES = re.compile(rf"\S\s+{_VALUE}(?:\s+{_VALUE})*\s*$")
+_SPLIT_ROW = re.compile(r"\t|\s{2,}")
+_IS_VALUE = re.compile(rf"^{_VALUE}$")
+
+
+def _row_cells(line: str) -> list[str] | None:
+    """The cells of a line that prints a whole table row, or None for an ordinary line.
+
+    Cells are separated by tabs, or by runs of spaces; a label followed by values separated by
+    single spaces (`规章 0 0 0`) splits too. Ordinary prose never ends in two spaced numbers.
+    """
+    stripped = line.strip()
+    if "\t" in stripped:
+        parts = [p.strip(" ?") for p in line.strip(" \r").split("\t")]  # leading tabs are empty cells
+    elif "  " in stripped:
+        # "?": a space a legacy encoding could not hold, as parse_value treats it
+        parts = [p.strip(" ?") for p in _SPLIT_ROW.split(stripped)]
+    else:
+        head, *tail = stripped.split(" ")
+        while tail and not _IS_VALUE.match(tail[0]):  # the label may itself hold spaces (商业 企业)
+            head += " " + tail.pop(0)
+        parts = [head, *tail]
+    values = sum(1 for p in parts if _IS_VALUE.match(p))
+    if len(parts) < 2 or (values < 2 and not (values == 1 and len(stripped) <= 40)):
+        return None if "\t" not in stripped else parts
+    return parts
 
 
 def paragraph_gap(lines: list[str]) -> int:
@@ -82,6 +110,12 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
+        if "|" not in line and ("\t" in line or "  " in line or _TRAILING_VALUES.search(line)):
+            cells = _row_cells(line)
+            if cells is not None:  # one table row on one line, as a browser copies a page
+                empty_run = 0
+                pieces.extend(_new(Piece, (c, number, EMPTY_CELL if not c else NOT_BLANK, None)) for c in cells)
+                continue
         if "|" not in line:
             text = line.strip()
             if text:
