@@ -105,8 +105,17 @@ def _split_straddlers(page, words: list[tuple], grids: list[Grid]) -> list[tuple
     return chars
 
 
-def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], list[_Line]]:  # type: ignore[no-untyped-def]
-    """(positioned block groups, free text lines) of one page."""
+@dataclass
+class _Table:
+    """One grid on one page and its cells' blocks (in `grid.cells` order)."""
+
+    grid: Grid
+    blocks: list[Block | None]  # None: a row fragment joined into the table on the page before
+    page_height: float
+
+
+def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], list[_Line], list[_Table]]:  # type: ignore[no-untyped-def]
+    """(positioned block groups, free text lines, tables) of one page."""
     words = page.get_text("words")
     grids = find_grids(page.get_drawings()) if words else []
     if grids:
@@ -124,17 +133,56 @@ def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], l
         else:
             free.setdefault((w[5], w[6]), []).append(w)
     groups: list[tuple[float, list[Block]]] = []
+    tables: list[_Table] = []
     for gi, g in enumerate(grids):
         cells_words = in_cell.get(gi, {})
         blocks = [Block(_cell_text(cells_words.get(id(c), [])), True, _where(page_no, c))
                   for c in g.cells]
         groups.append((g.box.y0, blocks))
+        tables.append(_Table(g, blocks, page.rect.height))
     lines = []
     for (block_no, _), ws in free.items():
         ws.sort(key=lambda w: w[0])
         lines.append(_Line(_join_words(ws), min(w[0] for w in ws), min(w[1] for w in ws),
                            max(w[2] for w in ws), max(w[3] for w in ws), block_no))
-    return groups, _reading_order(lines)
+    return groups, _reading_order(lines), tables
+
+
+_NUMBER_TEXT = re.compile(r"^[\s\d,.+\-—/]+$")
+
+
+def _join_split_row(above: _Table, below: _Table, tol: float = 2.5) -> None:
+    """Join a table row the page break cut in two (Word and LibreOffice let rows break).
+
+    The row's top part ends the table on one page and its bottom part starts the table on the
+    next: same column lines, and the bottom part holds only the rest of wrapped labels (numbers
+    never wrap). Its text is appended to the cells above and its cells are dropped.
+    """
+    if above.grid.box.y1 < above.page_height * 0.75 or below.grid.box.y0 > below.page_height * 0.25:
+        return
+    last_row = len(above.grid.ys) - 2
+    bottom = [(c, b) for c, b in zip(above.grid.cells, above.blocks) if c.row + c.rowspan - 1 == last_row]
+    first = [(i, c, b) for i, (c, b) in enumerate(zip(below.grid.cells, below.blocks)) if c.row == 0]
+    if any(b is None for _, _, b in first) or any(b is None for _, b in bottom):
+        return
+    if not first or not any(b.text for _, _, b in first) or any(_NUMBER_TEXT.match(b.text) for _, _, b in first):
+        return
+    targets = []
+    for _, c, b in first:
+        match = next(((ac, ab) for ac, ab in bottom if abs(ac.box.x0 - c.box.x0) <= tol
+                      and abs(ac.box.x1 - c.box.x1) <= tol), None)
+        if match is None:
+            return  # different columns: a new table, not the rest of a row
+        targets.append((match, b))
+    for (cell, block), rest in targets:
+        if rest.text:
+            index = above.blocks.index(block)
+            above.blocks[index] = block._replace(text=block.text + rest.text)
+    for i, cell, block in first:
+        if cell.rowspan > 1:  # a stub cell running on below the fragment: keep it, its text moved up
+            below.blocks[i] = block._replace(text="")
+        else:  # dropped; the slot stays so cells and blocks keep their alignment
+            below.blocks[i] = None  # type: ignore[call-overload]
 
 
 def _reading_order(lines: list[_Line]) -> list[_Line]:
@@ -191,8 +239,12 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
     """(blocks in reading order, metadata lines, pages, pages without a text layer)."""
     doc = _open(data)
     pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float]] = []
+    previous: _Table | None = None
     for page_no, page in enumerate(doc, start=1):
-        groups, lines = _page_blocks(page, page_no)
+        groups, lines, tables = _page_blocks(page, page_no)
+        if tables and previous is not None:
+            _join_split_row(previous, tables[0])
+        previous = tables[-1] if tables else (previous if not groups and not lines else None)
         pages.append((groups, lines, page.rect.height))
     # running heads and feet: margin lines repeated on several pages, and page numbers
     margin_texts: dict[str, int] = {}
@@ -215,6 +267,6 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
         items = groups + _paragraphs(kept, page_no)
         items.sort(key=lambda it: it[0])
         for _, bs in items:
-            blocks.extend(bs)
+            blocks.extend(b for b in bs if b is not None)
     # The document-info title is not used: WPS and Word carry it over from last year's file.
     return blocks, [], doc.page_count, empty_pages
