@@ -155,14 +155,42 @@ def match_row_at_end(run: Run, index: list[tuple[str, str]]) -> tuple[str, int] 
     `（二）部分公开（区分处理的…）` are printed with differently worded notes).
     """
     keys = [run.key]
-    if run.text.endswith((")", "）")):
-        keys.append(label_key(_TRAILING_NOTE.sub("", run.text)))
+    if "(" in run.text or "（" in run.text:  # a note, closed or cut off where the line wrapped
+        stripped = _TRAILING_NOTE.sub("", run.text)
+        if stripped != run.text:
+            keys.append(label_key(stripped))
     by_last = _by_last_char(tuple(index))
     for key in keys:
         for label, row in by_last.get(key[-1:], ()):
             if key.endswith(label):
                 return row, len(key) - len(label)
+    return _match_cut_label(run.key, index)
+
+
+MIN_CUT_LABEL = 6
+"""A label cut where its cell wrapped is recognised from this many characters on."""
+
+
+def _match_cut_label(key: str, index: list[tuple[str, str]]) -> tuple[str, int] | None:
+    """A row whose label the run ends with the beginning of (`2.其他法律行政法规禁止` | `公开`:
+    the rest printed below the values, as unruled PDF tables wrap long labels). Only a long,
+    unambiguous beginning counts."""
+    prefixes, longest = _label_prefixes(tuple(index))
+    for k in range(min(longest, len(key)), MIN_CUT_LABEL - 1, -1):
+        rows = prefixes.get(key[-k:])
+        if rows:
+            return (next(iter(rows)), len(key) - k) if len(rows) == 1 else None
     return None
+
+
+@lru_cache(maxsize=64)
+def _label_prefixes(index: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], int]:
+    """Every proper beginning (from MIN_CUT_LABEL characters) of every label → the rows it may start."""
+    out: dict[str, set[str]] = {}
+    for label, row in index:
+        for k in range(MIN_CUT_LABEL, len(label)):
+            out.setdefault(label[:k], set()).add(row)
+    return out, max((len(label) for label, _ in index), default=0)
 
 
 @lru_cache(maxsize=64)

@@ -213,12 +213,15 @@ def _paragraphs(lines: list[_Line], page_no: int) -> list[tuple[float, list[Bloc
     """Join lines the page width wrapped back into paragraphs, each a positioned block."""
     out: list[tuple[float, list[Block]]] = []
     right = max((ln.x1 for ln in lines), default=0)
+    left = min((ln.x0 for ln in lines), default=0)
     current: list[_Line] = []
     for ln in lines:
         if current:
             prev = current[-1]
             height = prev.y1 - prev.y0
-            wrapped = (prev.x1 >= right - 1.5 * height and not prev.text.endswith(_SENTENCE_END)
+            # a wrapped line runs the text width, margin to margin; table cells and short lines do not
+            full = prev.x0 <= left + 3 * height and prev.x1 - prev.x0 >= 0.6 * (right - left)
+            wrapped = (full and prev.x1 >= right - 1.5 * height and not prev.text.endswith(_SENTENCE_END)
                        and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height)
             if not wrapped:
                 out.append(_paragraph(current, page_no))

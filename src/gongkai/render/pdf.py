@@ -138,12 +138,14 @@ def _table(pages: _Pages, grid: Grid) -> None:
                     y += CELL_SIZE * LINE
 
 
-def render_pdf(doc: Document, cell: CellFormatter = plain_cell) -> bytes:
-    """The report as PDF bytes."""
+def render_pdf(doc: Document, cell: CellFormatter = plain_cell, ruled: bool = True) -> bytes:
+    """The report as PDF bytes; `ruled=False` prints the tables without their lines."""
     pages = _Pages()
     for kind, item in outline(doc, cell):
         if kind == "table":
             _table(pages, item)  # type: ignore[arg-type]
         else:
             pages.paragraph(item, 16 if kind == "title" else TEXT_SIZE)  # type: ignore[arg-type]
+    if not ruled:
+        pages.rects = [[] for _ in pages.rects]
     return pages.finish()
