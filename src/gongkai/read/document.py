@@ -58,6 +58,7 @@ _new = tuple.__new__
 _VALUE = r"(?:[+-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|条|项|个)?|—+|/|-|无)"
 _TRAILING_VALUES = re.compile(rf"\S\s+{_VALUE}(?:\s+{_VALUE})*\s*$")
 _SPLIT_ROW = re.compile(r"\t|\s{2,}")
+_VALUE_ENDS = frozenset("0123456789—/-无元件条项个")  # the last character of a row that ends in values
 _IS_VALUE = re.compile(rf"^{_VALUE}$")
 
 
@@ -110,7 +111,8 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
-        if "|" not in line and ("\t" in line or "  " in line or _TRAILING_VALUES.search(line)):
+        if "|" not in line and ("\t" in line or (" " in line and line.rstrip()[-1:] in _VALUE_ENDS
+                                                   and ("  " in line or _TRAILING_VALUES.search(line)))):
             cells = _row_cells(line)
             if cells is not None:  # one table row on one line, as a browser copies a page
                 empty_run = 0
