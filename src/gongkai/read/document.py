@@ -111,7 +111,7 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
-        if "|" not in line and ("\t" in line or (" " in line and line.rstrip()[-1:] in _VALUE_ENDS
+        if "|" not in line and ("\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
                                                    and ("  " in line or _TRAILING_VALUES.search(line)))):
             cells = _row_cells(line)
             if cells is not None:  # one table row on one line, as a browser copies a page
