@@ -66,15 +66,17 @@ def random_tables(form: Form, rng: random.Random, other_as_one: bool = False) ->
 
 
 def _requests(table: Table, rng: random.Random, other_as_one: bool) -> dict[str, dict[str, Value]]:
+    """Values built backwards from the form's own identities: outcomes sum to （七）总计 (T3-2),
+    which with the carried rows fixes 本年新收 (T3-1), and every row's 总计 sums its columns (T3-3)."""
+    by_rule = {i.rule: i for i in table.identities}
+    (new_key, carried_in_key), (total_key, carried_out_key) = by_rule["T3-1"].lhs, by_rule["T3-1"].rhs
+    outcomes = list(by_rule["T3-2"].rhs)
+    if other_as_one:  # the nonconforming single row printed instead of the official ones
+        alt = next(r for r in table.rows if r.instead_of)
+        outcomes = [k for k in outcomes if k not in alt.instead_of] + [alt.key]
     parts = [c.key for c in table.columns if c.key != "total"]
-    outcome_rows = [r for r in table.rows if r.key not in ("new_received", "carried_in", "results_total", "carried_out")]
-    if other_as_one:
-        outcome_rows = [r for r in outcome_rows if not r.group or not r.group.startswith("（六）")]
-    else:
-        outcome_rows = [r for r in outcome_rows if not r.instead_of]
-    rows: dict[str, dict[str, Value]] = {r.key: {} for r in table.rows
-                                         if r in outcome_rows or r.key in ("new_received", "carried_in",
-                                                                           "results_total", "carried_out")}
+    rows: dict[str, dict[str, Value]] = {k: {} for k in (new_key, carried_in_key, *outcomes, total_key, carried_out_key)}
+    outcome_rows = [table.row(k) for k in outcomes]
     for col in parts:
         heavy = rng.random() < (0.7 if col == "natural_person" else 0.25)
         total = 0
@@ -84,10 +86,10 @@ def _requests(table: Table, rng: random.Random, other_as_one: bool) -> dict[str,
             total += v
         carried_out = rng.choice([0, 0, rng.randint(0, 20)])
         carried_in = rng.randint(0, total + carried_out) if rng.random() < 0.3 else 0
-        rows["results_total"][col] = total
-        rows["carried_out"][col] = carried_out
-        rows["carried_in"][col] = carried_in
-        rows["new_received"][col] = total + carried_out - carried_in
+        rows[total_key][col] = total
+        rows[carried_out_key][col] = carried_out
+        rows[carried_in_key][col] = carried_in
+        rows[new_key][col] = total + carried_out - carried_in
     for key, cells in rows.items():
         cells["total"] = sum(int(cells[c] or 0) for c in parts)
     order = [c.key for c in table.columns]
@@ -141,8 +143,10 @@ def _label_noise(form: Form, rng: random.Random, noise: set[str]) -> dict[str, s
         for col in ("commercial", "research", "legal_service"):
             label = form.table("requests").column(col).label
             labels[f"requests.col.{col}"] = label[:2] + " " + label[2:]
-        labels["requests.partial"] = "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）"
-        labels["requests.noproc_mass_repeat"] = "4.无正当理由大量反复 申请"
+        requests = form.table("requests")
+        for row in rng.sample([r for r in requests.rows if len(r.label) >= 6], 3):  # `只计这一情 形`
+            k = rng.randint(2, len(row.label) - 2)
+            labels[f"requests.{row.key}"] = row.label[:k] + " " + row.label[k:]
     if "short_headers" in noise and form.key == "v2019":
         labels["proactive.col.new_made"] = rng.choice(["本年新", "制作数量"])
         labels["proactive.col.new_published"] = "本年新" if labels["proactive.col.new_made"] == "本年新" else "公开数量"
