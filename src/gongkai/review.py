@@ -75,9 +75,10 @@ class Review:
     published: Action | None = None
 
     @property
-    def version(self) -> int:
-        """Changes with every action (a cache key for the corrected report)."""
-        return self.history[-1].id if self.history else 0
+    def version(self) -> tuple:
+        """What the corrected report depends on (a cache key): the corrections and the date in force."""
+        return (tuple(sorted((k, a.new_value) for k, a in self.corrections.items())),
+                self.published.new_value if self.published else None)
 
     def to_json(self) -> dict[str, Any]:
         return {"findings": {k: {"state": a.state, "note": a.note, "who": a.who} for k, a in self.findings.items()},

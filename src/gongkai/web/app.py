@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +37,7 @@ AUTH_COOKIE = "gk_auth"
 NAME_COOKIE = "gk_reviewer"
 _ASSETS = {"htmx.min.js": ("vendor/htmx.min.js", "text/javascript"), "app.css": ("app.css", "text/css"),
            "app.js": ("app.js", "text/javascript")}
-_OPEN_PATHS = ("/login", "/static/")
+_OPEN_PATHS = ("/login", "/static/", "/api/csrf")
 
 
 def _load_assets() -> dict[str, tuple[bytes, str]]:
@@ -61,20 +63,21 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
     assets = _load_assets()
     env = Environment(loader=PackageLoader("gongkai.web", "templates"), autoescape=select_autoescape(["html"]))
     templates = Jinja2Templates(env=env)
-    app = FastAPI(title="gongkai 审核工作台", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        workspace.close()
+
+    app = FastAPI(title="gongkai 审核工作台", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.workspace = workspace
     app.state.settings = settings
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        workspace.close()
 
     # --- guards ------------------------------------------------------------------------------
 
     def authed(request: Request) -> bool:
         if settings.password is None:
             return True
-        return hmac.compare_digest(request.cookies.get(AUTH_COOKIE, ""), settings.auth_token())
+        return hmac.compare_digest(request.cookies.get(AUTH_COOKIE, "").encode(), settings.auth_token().encode())
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
@@ -109,7 +112,7 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
             raise HTTPException(400, "无法读取提交的表单") from None
         cookie = request.cookies.get(CSRF_COOKIE, "")
         sent = request.headers.get("x-csrf-token") or str(form.get("csrf") or "")
-        if not cookie or not hmac.compare_digest(cookie, sent):
+        if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
             raise HTTPException(403, "缺少或错误的 CSRF 令牌：请刷新页面后重试")
         return form
 
@@ -175,7 +178,7 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
             target = "/"
         if settings.password is None:
             return RedirectResponse(target, status_code=303)
-        if not hmac.compare_digest(str(form.get("password") or ""), settings.password):
+        if not hmac.compare_digest(str(form.get("password") or "").encode(), settings.password.encode()):
             raise HTTPException(401, "密码不对")
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(AUTH_COOKIE, settings.auth_token(), samesite="strict", httponly=True)

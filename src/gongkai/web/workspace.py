@@ -133,7 +133,7 @@ class Workspace:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self.batches: OrderedDict[str, Batch] = OrderedDict()
-        self._cache: OrderedDict[tuple[str, int], tuple[Report, Report | None]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, tuple], tuple[Report, Report | None]] = OrderedDict()
         self._cache_lock = threading.Lock()
 
     def close(self) -> None:
