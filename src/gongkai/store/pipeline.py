@@ -207,11 +207,10 @@ class _Writer:
                 counts["paths"] += 1
                 moved.append(item.path)
         for table, rows in (("sources", sources), ("reports", reports), ("cells", cells),
-                            ("findings", findings), ("bodies", bodies), ("report_texts", texts)):
+                            ("findings", findings), ("bodies", bodies), ("report_texts", texts),
+                            ("originals", originals)):
             self._append(table, rows)
         self._append("source_paths", paths)
-        if originals:  # BLOBs go through a prepared insert (the appender takes them as text)
-            con.executemany("INSERT INTO originals VALUES (?, ?)", originals)
         if revisits:  # a path found again with bytes it had before: that version becomes the latest
             con.executemany("UPDATE source_paths SET version = ? WHERE path = ? AND sha256 = ?", revisits)
         if done:
