@@ -411,3 +411,40 @@ def test_check_opinion_from_the_cli(tmp_path):
     assert [(r[0], r[1], r[3]) for r in rows] == [("会同县人民政府", 2022, 2), ("江油市人民政府", 2020, 0)]
     bad = CliRunner().invoke(cli_app, ["check", str(folder), "--opinion", str(tmp_path / "x.pdf")])
     assert bad.exit_code == 2
+
+
+def test_export_offers_original_or_corrected_values_flagged(tmp_path):
+    import csv
+
+    from gongkai.api import parse_path
+    from gongkai.review import correct_cell, load_review, undo
+    from gongkai.store import ingest
+
+    db = tmp_path / "e.duckdb"
+    ingest([HUITONG], db, jobs=1)
+    report = parse_path(HUITONG)
+    con = connect(db)
+    fixed = correct_cell(con, report.sha256, report, "requests.new_received.total", "3", "据原件", "张三")
+    correct_cell(con, report.sha256, report, "requests.granted.total", "9", "笔误", "张三")
+    undo(con, report.sha256, fixed + 1, "张三")  # the second correction is undone
+    assert list(load_review(con, report.sha256).corrections) == ["requests.new_received.total"]
+    con.close()
+
+    def wide(values: str) -> dict:
+        out = tmp_path / f"{values}.csv"
+        result = CliRunner().invoke(cli_app, ["export", "--db", str(db), "--values", values, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        (row,) = csv.DictReader(out.open(encoding="utf-8"))
+        return row
+
+    original, corrected = wide("original"), wide("corrected")
+    assert original["requests.new_received.total"] == "2" and original["corrected_cells"] == ""
+    assert corrected["requests.new_received.total"] == "3" and corrected["corrected_cells"] == "requests.new_received.total"
+    assert corrected["requests.granted.total"] == original["requests.granted.total"] == "1"
+    out = tmp_path / "long.csv"
+    CliRunner().invoke(cli_app, ["export", "--db", str(db), "--long", "--values", "corrected", "-o", str(out)])
+    flagged = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["corrected"] == "True"]
+    assert [(r["tbl"], r["row"], r["col"], r["value"], r["printed"]) for r in flagged] == [
+        ("requests", "new_received", "total", "3", "2")]
+    bad = CliRunner().invoke(cli_app, ["export", "--db", str(db), "--values", "x"])
+    assert bad.exit_code == 2

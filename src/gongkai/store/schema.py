@@ -106,6 +106,13 @@ def ddl() -> list[str]:
         """CREATE VIEW current_reports AS SELECT r.* FROM reports r WHERE EXISTS (
             SELECT 1 FROM source_paths p WHERE p.sha256 = r.sha256
             AND p.version = (SELECT max(q.version) FROM source_paths q WHERE q.path = p.path))""",
+        # the corrections in force: each cell's latest correction not undone (`export --values corrected`)
+        """CREATE VIEW cell_corrections AS SELECT a.sha256, split_part(a.target, '.', 1) AS tbl,
+            split_part(a.target, '.', 2) AS row, split_part(a.target, '.', 3) AS col,
+            TRY_CAST(nullif(a.new_value, '') AS DOUBLE) AS value, a.old_value, a.new_value, a.note, a.who, a.acted_at
+            FROM review_actions a WHERE a.kind = 'cell'
+            AND NOT EXISTS (SELECT 1 FROM review_actions u WHERE u.kind = 'undo' AND u.undoes = a.id)
+            QUALIFY row_number() OVER (PARTITION BY a.sha256, a.target ORDER BY a.id DESC) = 1""",
         *metric_views(),
     ]
 
