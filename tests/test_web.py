@@ -325,6 +325,13 @@ def test_zip_upload_and_caps(served, monkeypatch):
     assert too_many.status_code == 413 and "一次最多上传 1 个文件" in too_many.json()["error"]
 
 
+def test_the_same_file_twice_in_one_batch_is_stored_once(served):
+    client, _, _ = served
+    data = (EXAMPLES / "seed-liubei-culture-2019.txt").read_bytes()
+    result = upload(client, ("one.txt", data), ("two.txt", data))
+    assert [e["status"] for e in result] == ["stored", "exists"] and result[0]["sha256"] == result[1]["sha256"]
+
+
 def test_upload_page_batch_progress(served):
     client, _, app = served
     response = client.post("/upload", data={"csrf": token(client)},

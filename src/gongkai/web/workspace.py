@@ -227,16 +227,20 @@ class Workspace:
         self._finish(e, [(e.name, e.sha256, record)])
 
     def _finish(self, e: Entry, triples: list[tuple[str, str, Record | Failure | None]]) -> None:
-        result = triples[0][2]
+        name, sha, result = triples[0]
         with self.write_lock:
+            if isinstance(result, Record) and self.cursor().execute(
+                    "SELECT 1 FROM sources WHERE sha256 = ?", [result.sha256]).fetchone():
+                triples = [(name, result.sha256, None)]  # the same bytes twice in one batch: stored once
             (stored,) = store_results(self.con, triples, crossyear=False)
         e.status, e.reason = stored.status, stored.reason
         if stored.sha256:
             e.sha256 = stored.sha256
-        if isinstance(result, Record):
-            row = result.report
-            e.report = {"organization": row[1], "year": row[3], "template": row[4], "errors": row[6],
-                        "warnings": row[7]}
+        if stored.status in ("stored", "exists"):
+            row = self.cursor().execute("SELECT organization, year, CAST(template AS VARCHAR), errors, warnings "
+                                        "FROM reports WHERE sha256 = ?", [e.sha256]).fetchone()
+            if row is not None:
+                e.report = dict(zip(("organization", "year", "template", "errors", "warnings"), row))
 
     def upload(self, files: list[tuple[str, bytes]], url: str | None = None) -> list[Stored]:
         """Parse and store now (the JSON API): one Stored per file."""
