@@ -88,6 +88,8 @@ def test_upload_stores_like_ingest_with_what_the_pages_show(served, tmp_path):
     narrative, quality, sections = con.execute(
         "SELECT narrative, quality, sections FROM report_texts WHERE sha256 = ?", [sha]).fetchone()
     assert '"proactive_count": 1136' in narrative and '"accuracy"' in quality and '"一"' in sections
+    assert con.execute("SELECT value FROM narrative_figures WHERE sha256 = ? AND figure = 'proactive_count'",
+                       [sha]).fetchone() == (1136,)
     assert con.execute("SELECT count(*) FROM failures WHERE path = '上传/empty.txt'").fetchone() == (1,)
 
 

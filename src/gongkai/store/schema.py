@@ -106,6 +106,10 @@ def ddl() -> list[str]:
         """CREATE VIEW current_reports AS SELECT r.* FROM reports r WHERE EXISTS (
             SELECT 1 FROM source_paths p WHERE p.sha256 = r.sha256
             AND p.version = (SELECT max(q.version) FROM source_paths q WHERE q.path = p.path))""",
+        # the narrative figures one per row (a pre-2019 report's only data), for SQL and stats
+        """CREATE VIEW narrative_figures AS SELECT t.sha256, j.key AS figure, TRY_CAST(j.value AS DOUBLE) AS value
+            FROM report_texts t, json_each(t.narrative -> 'figures') j
+            WHERE json_type(j.value) IN ('UBIGINT', 'BIGINT', 'DOUBLE')""",
         # the corrections in force: each cell's latest correction not undone (`export --values corrected`)
         """CREATE VIEW cell_corrections AS SELECT a.sha256, split_part(a.target, '.', 1) AS tbl,
             split_part(a.target, '.', 2) AS row, split_part(a.target, '.', 3) AS col,
