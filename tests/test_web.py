@@ -214,6 +214,8 @@ def test_user_supplied_publication_date_gives_the_deadline_verdict(client):
     assert doc["review"]["published"] == "2024-05-20"
     assert "D-1" in [f["rule"] for f in doc["review"]["corrected"]["findings"]]
     assert "逾期" in client.get(f"/reports/{sha}").text
+    (row,) = [r for r in client.get("/api/reports").json()["rows"] if r["sha256"] == sha]
+    assert row["published"] == "2024-05-20" and row["on_time"] is None  # judged on the report page
 
 
 def test_post_without_csrf_token_is_refused(client):
@@ -263,6 +265,7 @@ def test_notice_xlsx_has_one_row_per_report(client):
 
 def test_report_list_api_filters(served):
     client, sha, _ = served
+    upload(client, ("huitong.txt", HUITONG.read_bytes()))  # stored, or already there
     everything = client.get("/api/reports").json()
     assert everything["total"] == len(everything["rows"]) >= 2
     first = everything["rows"][0]

@@ -328,7 +328,10 @@ def list_reports(con: duckdb.DuckDBPyConnection, year: int | None = None, form: 
     (total,) = con.execute(f"SELECT count(*) {base}", args).fetchone()
     rows = con.execute(
         f"""SELECT r.sha256, s.path, r.organization, b.name, b.province, b.city, b.county, r.year,
-                   CAST(r.template AS VARCHAR), r.published, r.errors, r.warnings, r.infos, r.quality,
+                   CAST(r.template AS VARCHAR), coalesce(r.published, (
+                       SELECT max_by(TRY_CAST(a.new_value AS DATE), a.id) FROM review_actions a
+                       WHERE a.sha256 = r.sha256 AND a.kind = 'published' AND NOT EXISTS (
+                           SELECT 1 FROM review_actions u WHERE u.kind = 'undo' AND u.undoes = a.id))), r.errors, r.warnings, r.infos, r.quality,
                    EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 AND f.rule = 'D-1') AS late,
                    (SELECT count(*) FROM findings f WHERE f.sha256 = r.sha256 AND f.origin = 'crossyear') AS crossyear
             {base} ORDER BY {order} LIMIT ? OFFSET ?""", [*args, limit, offset]).fetchall()
@@ -339,9 +342,15 @@ def list_reports(con: duckdb.DuckDBPyConnection, year: int | None = None, form: 
         item = dict(zip(keys, row))
         item["published"] = item["published"].isoformat() if item["published"] else None
         item["status"] = "error" if item["errors"] else "warning" if item["warnings"] else "pass"
-        item["on_time"] = None if item["published"] is None else not item["late"]
+        # a date a reviewer supplied is judged on the report page (the stored D-1 knew only the printed one)
+        item["on_time"] = None if item["published"] is None or (not item["late"] and item["published"] and
+                                                                 not _printed(con, item["sha256"])) else not item["late"]
         out.append(item)
     return {"total": total, "rows": out}
+
+
+def _printed(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
+    return con.execute("SELECT published IS NOT NULL FROM reports WHERE sha256 = ?", [sha]).fetchone()[0]
 
 
 def provinces(con: duckdb.DuckDBPyConnection) -> list[str]:
