@@ -73,9 +73,12 @@ def _json(value: Any) -> str:
 
 def texts_row(report: Report) -> tuple:
     """The report_texts row: what the review pages show besides the tables."""
-    doc = report.to_json(provenance=True)
-    narrative = {"figures": doc["narrative"], "provenance": doc["provenance"]["narrative"],
-                 "other": doc["provenance"]["narrative_other"]}
+    counting = [s for s in report.statements if s.counts]
+    first = {}
+    for s in counting:
+        first.setdefault(s.key, s)
+    narrative = {"figures": report.narrative, "provenance": {k: s.provenance() for k, s in first.items()},
+                 "other": [dict(s.provenance(), key=s.key) for s in report.statements if not s.counts]}
     sections = [[f.section.number, f.line, f.end, f.heading] for f in report.sections]
     return (report.sha256, _json(narrative), _json(report.quality), _json(sections), "\n".join(report.lines))
 
