@@ -460,3 +460,21 @@ def test_export_offers_original_or_corrected_values_flagged(tmp_path):
         ("requests", "new_received", "total", "3", "2")]
     bad = CliRunner().invoke(cli_app, ["export", "--db", str(db), "--values", "x"])
     assert bad.exit_code == 2
+
+
+def test_cross_year_findings_follow_a_correction(client):
+    """洪泽 2023 and 2024 (real reports) link as one body with no cross-year finding; correcting the
+    2024 carried-in total makes X-1 appear on the page, re-run on the corrected tables."""
+    client, sha2023 = client
+    (later,) = upload(client, ("hongze-2024.pdf", (FIXTURES / "corpus" / "hongze-2024" / "input.pdf").read_bytes()))
+    sha = later["sha256"]
+    doc = client.get(f"/api/reports/{sha}").json()
+    assert [f["rule"] for f in doc["crossyear_findings"] if f["rule"].startswith("X-")] == []
+    carried = doc["tables"]["requests"]["carried_in"]["total"]
+    client.post(f"/reports/{sha}/cells/requests.carried_in.total",
+                data={"value": str(carried + 4), "note": "试改", "csrf": token(client)})
+    doc = client.get(f"/api/reports/{sha}").json()
+    (x1,) = [f for f in doc["review"]["corrected"]["crossyear_findings"] if f["rule"] == "X-1"]
+    assert x1["related_sha256"] == sha2023 and x1["cells"] == ["requests.carried_in.total"]
+    page = client.get(f"/reports/{sha}").text
+    assert 'id="crossyear"' in page and "X-1" in page.split('id="crossyear"')[1]

@@ -256,7 +256,7 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
                                                                                    review),
                     tables=pages.tables(original, shown, review), findings=pages.findings(shown, review),
                     before=pages.findings(original, review) if corrected else [],
-                    narrative=pages.narrative(original), crossyear=pages.crossyear(workspace.crossyear(sha), review),
+                    narrative=pages.narrative(original), crossyear=pages.crossyear(cross_rows(sha, corrected), review),
                     history=list(reversed(history)), corrected=corrected is not None, is_pdf=src[2] == "pdf")
 
     @app.get("/reports/{sha}/source", response_class=HTMLResponse)
@@ -307,7 +307,8 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
         form = await form_with_csrf(request)
         who = _who(request)
         original, corrected, _, _ = loaded(sha)
-        _act(set_finding, sha, (corrected or original).findings + original.findings + cross_findings(sha), key, str(form.get("state") or ""), str(form.get("note") or ""),
+        _act(set_finding, sha, (corrected or original).findings + original.findings + cross_findings(sha)
+             + cross_findings(sha, corrected), key, str(form.get("state") or ""), str(form.get("note") or ""),
              who)
         return _back(sha, "#findings")
 
@@ -338,8 +339,14 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
     def _who(request: Request) -> str:
         return unquote(reviewer(request))
 
-    def cross_findings(sha: str) -> list[Finding]:
-        return [Finding(r, s, m, list(c or [])) for r, s, m, c, _, _ in workspace.crossyear(sha)]
+    def cross_rows(sha: str, corrected: Any = None) -> list[tuple]:
+        """Stored cross-year findings, or for a corrected report the same checks re-run on it."""
+        if corrected is not None:
+            return workspace.crossyear_corrected(sha, corrected)
+        return workspace.crossyear(sha)
+
+    def cross_findings(sha: str, corrected: Any = None) -> list[Finding]:
+        return [Finding(r, s, m, list(c or [])) for r, s, m, c, _, _ in cross_rows(sha, corrected)]
 
     # --- downloads ----------------------------------------------------------------------------
 
@@ -347,7 +354,7 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
         original, corrected, review, _ = loaded(sha)
         shown = corrected or original
         confirmed = [f for f in shown.findings if (a := review.findings.get(finding_key(f))) and a.state == "confirmed"]
-        for f in cross_findings(sha):
+        for f in cross_findings(sha, corrected):
             if (a := review.findings.get(finding_key(f))) and a.state == "confirmed":
                 confirmed.append(f)
         late = [f for f in shown.findings if f.rule == "D-1" and f not in confirmed]
@@ -431,6 +438,10 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
         if corrected is not None:
             doc["review"]["corrected"] = {"tables": corrected.to_json(provenance=False)["tables"],
                                           "findings": [f.to_json() for f in corrected.findings],
+                                          "crossyear_findings": [
+                                              {"rule": r, "severity": s, "message": m, "cells": list(c or []),
+                                               "related_sha256": rel}
+                                              for r, s, m, c, rel, _ in workspace.crossyear_corrected(sha, corrected)],
                                           "quality": corrected.quality}
         return doc
 

@@ -290,6 +290,25 @@ class Workspace:
                LEFT JOIN reports r ON r.sha256 = f.related_sha256
                WHERE f.sha256 = ? AND f.origin = 'crossyear' ORDER BY f.ordinal""", [sha]).fetchall()
 
+    def crossyear_corrected(self, sha: str, report: Report) -> list[tuple]:
+        """The cross-year findings of a corrected report, re-run against the same body's report of
+        the nearest earlier year (as the ingest pass pairs them), in the stored findings' shape."""
+        from ..check.copying import compare_text
+        from ..check.crossyear import check_pair
+
+        row = self.cursor().execute(
+            """SELECT p.sha256, p.year FROM reports r JOIN current_reports p ON p.body_id = r.body_id
+               JOIN sources s ON s.sha256 = p.sha256 WHERE r.sha256 = ? AND p.year < r.year
+               ORDER BY p.year DESC, s.seq LIMIT 1""", [sha]).fetchone()
+        if row is None:
+            return []
+        got = self.reports(row[0])
+        if got is None:
+            return []
+        previous = got[1] or got[0]
+        return [(f.rule, f.severity, f.message, f.cells, row[0], row[1])
+                for f in check_pair(report, previous) + compare_text(report, previous)]
+
     def body(self, sha: str) -> tuple | None:
         return self.cursor().execute(
             """SELECT b.name, b.province, b.city, b.county, b.level FROM reports r JOIN bodies b USING (body_id)
