@@ -107,6 +107,7 @@ def test_reviewer_walk_through_on_the_hongze_pdf(page):
     assert "已入库" in page.inner_text("#batch")
     page.click("#batch a[href^='/reports/']")
     page.wait_for_selector("#table-review_litigation")
+    _shot(page, "report-top.png")
     for table in ("proactive", "requests", "review_litigation"):
         assert page.locator(f"#table-{table}").is_visible()
     for row in ("review", "litigation_after_review"):
