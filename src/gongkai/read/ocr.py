@@ -1,28 +1,57 @@
-"""Scans → blocks: OCR text boxes placed into the ruled table grid drawn in the image.
+"""Scans → blocks: the ruled grid found in the image, each cell read on its own; never a guessed number.
 
-Optional (`pip install 'gongkai[ocr]'`): RapidOCR (PP-OCR models shipped inside the
-rapidocr-onnxruntime wheel; nothing is downloaded) reads text boxes with a confidence. The
-table's ruling lines are found in the image itself (OpenCV morphology keeps long horizontal and
-vertical strokes), turned into edges and run through the same chain as vector PDFs
-(`ruling.find_cells` …). Each box goes to the cell under its centre. A number read with low
-confidence is not guessed: its cell is marked unreadable, which leaves it null with a P-1.
+Optional (`pip install 'gongkai[ocr]'`): RapidOCR's PP-OCRv4 models, shipped inside the
+rapidocr-onnxruntime wheel (nothing is downloaded), run here through their ONNX sessions directly,
+one thread each, so that one page costs ~1 s on one core instead of the ~15 s of running
+detection + classification + recognition over the whole page:
+
+1. **Deskew**: the page's rotation (a scanned sheet is rarely straight) is the angle that makes
+   the rows of ink sharpest in a horizontal projection; the page is turned back by it.
+2. **Grid**: long horizontal and vertical strokes (morphology) become edges, and the same chain
+   as vector PDFs (`ruling.find_cells` …) turns them into table grids.
+3. **Cells**: every cell is cut out by the grid, its text lines found by projection, and all lines
+   of the page are recognised in batches (recognition only: no detector, and no 180° classifier,
+   which turns a lone `6` into a `9`).
+4. **Digit-aware values**: a cell whose reading is a number keeps it only when every character is
+   read with high confidence. A doubtful one is re-read larger and through a digits-only decoding
+   of the same network output; if the readings agree it is kept, else it is marked unreadable
+   (`UNREADABLE_MARK` with its confidence): null + P-1, or a provisional value that the checks
+   keep only when an identity confirms it (`check.settle_uncertain`).
+5. **Text outside the tables** (title, date, narrative) is found by the detector on a reduced page
+   with the tables blanked out, then recognised like the cells.
+
+Recognised text goes through the same normalisation as any other text (`blocks_document`:
+Traditional → Simplified, full-width digits).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from ..errors import InputError
-from .document import UNREADABLE_MARK, Block
 from ..extract.values import parse_value
-from .ruling import Edge, EdgeIndex, close_open_ends, find_cells, group_tables, intersections, merge_edges, to_grid
+from .document import UNREADABLE_MARK, Block
+from .ruling import Box, Edge, EdgeIndex, close_open_ends, find_cells, group_tables, intersections, merge_edges, to_grid
 
 DPI = 200
 """Scale PDF pages are rendered at for OCR: small digits in table cells need it."""
-MIN_CONFIDENCE = 0.85
-"""A cell value read with less confidence than this is reported, not used."""
-_NUMBERISH = re.compile(r"^[\s\d,.，。+\-—/件条项个oO]*$")
+MIN_CONFIDENCE = 0.9
+"""A value whose least sure character is read with less confidence than this is re-read."""
+MAX_SKEW = 3.0
+"""Degrees; a sheet turned further than this is not a slightly rotated scan."""
+DET_WIDTH = 960
+"""Pixels: the page width the text detector sees (text stays ~12 px high; detection cost ∝ area)."""
+MAX_PIXELS = 60_000_000
+"""A page image larger than this (e.g. a 600 dpi A0 poster) is refused rather than read for minutes."""
+
+_NUMBERISH = re.compile(r"^[\s\d,.，。+\-—/件条项个條項個万萬元oO]*$")
+_VALUE_CHARS = "0123456789.,+-—/"
+_progress: ContextVar[Callable[[int], None] | None] = ContextVar("ocr_progress", default=None)
 
 
 def available() -> bool:
@@ -33,26 +62,168 @@ def available() -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _engine():  # type: ignore[no-untyped-def]
-    from rapidocr_onnxruntime import RapidOCR
-
-    return RapidOCR()
-
-
 def _require() -> None:
     if not available():
         raise InputError("这是扫描件或图片，需要 OCR 才能读取：请安装 pip install 'gongkai[ocr]'")
 
 
-def image_edges(png: bytes) -> tuple[list[Edge], int, int]:
-    """Ruling lines drawn in an image, as edges in pixels (and the image's width and height)."""
+@contextmanager
+def reporting(callback: Callable[[int], None]) -> Iterator[None]:
+    """Call `callback(page_no)` after each page is recognised (the CLI's per-page progress)."""
+    token = _progress.set(callback)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+class _Models(NamedTuple):
+    det: Any
+    rec: Any  # rapidocr's TextRecognizer: .session, .postprocess_op.character, .resize_norm_img
+    chars: list[str]
+    value_ids: Any  # numpy index array: blank + the characters a value cell may hold
+
+
+@lru_cache(maxsize=1)
+def _models() -> _Models:
+    import numpy as np
+    from rapidocr_onnxruntime import RapidOCR
+
+    # One thread per session: ingest runs one process per core, and timings stay comparable.
+    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+    chars = engine.text_rec.postprocess_op.character
+    index = {c: i for i, c in enumerate(chars)}
+    value_ids = np.array([0] + [index[c] for c in _VALUE_CHARS if c in index])
+    return _Models(engine.text_det, engine.text_rec, chars, value_ids)
+
+
+# ------------------------------------------------------------------------------------ images
+
+def decode_pages(data: bytes) -> list[Any]:
+    """Every page of an image file as a grayscale array (TIFF may hold several)."""
     import cv2
     import numpy as np
 
-    gray = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if gray is None:
+    buf = np.frombuffer(data, np.uint8)
+    pages: list[Any] = []
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        ok, images = cv2.imdecodemulti(buf, cv2.IMREAD_GRAYSCALE)
+        pages = list(images) if ok else []
+    else:
+        image = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+        pages = [image] if image is not None else []
+    if not pages:
         raise InputError("图片无法解码（文件已损坏或不是图片）")
+    for page in pages:
+        if page.size > MAX_PIXELS:
+            raise InputError(f"图片过大（{page.shape[1]}×{page.shape[0]} 像素），超过 {MAX_PIXELS // 1_000_000} 百万像素上限")
+    return pages
+
+
+def image_blocks(data: bytes) -> list[Block]:
+    """Blocks of an image file (PNG, JPEG, TIFF with one or more pages, BMP), page after page."""
+    _require()
+    blocks: list[Block] = []
+    for page_no, gray in enumerate(decode_pages(data), start=1):
+        blocks.extend(page_blocks(gray, page_no))
+    return blocks
+
+
+def ocr_blocks(png: bytes, page_no: int = 1, scale: float = 72 / DPI) -> list[Block]:
+    """Blocks of one page image: table cells (grid order) and text lines (reading order).
+
+    `scale` converts pixels to PDF points for provenance boxes.
+    """
+    _require()
+    return page_blocks(decode_pages(png)[0], page_no, scale)
+
+
+# ------------------------------------------------------------------------------------ a page
+
+class _Line(NamedTuple):
+    """One text line cut from the page, and what it belongs to (a cell, or free text)."""
+
+    owner: int  # index into the page's items
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+def page_blocks(gray: Any, page_no: int = 1, scale: float = 72 / DPI) -> list[Block]:
+    """Blocks of one grayscale page (see the module docstring for the steps)."""
+    import numpy as np
+
+    gray = deskew(gray)
+    threshold = _ink_threshold(gray)
+    grids = find_grids(gray)
+    lines: list[_Line] = []
+    cells: list[tuple[int, Box, int, int]] = []  # (grid, box, first line, end line)
+    for gi, grid in enumerate(grids):
+        for cell in grid.cells:
+            first = len(lines)
+            lines.extend(_cell_lines(gray, cell.box, threshold, len(cells)))
+            cells.append((gi, cell.box, first, len(lines)))
+    free = _free_lines(gray, grids, threshold)
+    readings = _recognise(gray, lines + free)
+    items: list[tuple[float, float, list[Block]]] = []
+    for gi, grid in enumerate(grids):
+        items.append((grid.box.y0, grid.box.x0, []))
+    # cells, in grid order, each from its lines' readings
+    for gi, box, first, end in cells:
+        where = (page_no, *(v * scale for v in box))
+        reading = [readings[i] for i in range(first, end)]
+        items[gi][2].append(Block(_cell_text(gray, [lines[i] for i in range(first, end)], reading), True, where))
+    for line, (text, _conf, _probs) in zip(free, readings[len(lines):]):
+        if text.strip():
+            where = (page_no, *(v * scale for v in (line.x0, line.y0, line.x1, line.y1)))
+            items.append((line.y0, line.x0, [Block(text, False, where)]))
+    items.sort(key=lambda it: (it[0], it[1]))
+    _ = np  # numpy is imported for the helpers' sake; keeps the import error in one place
+    callback = _progress.get()
+    if callback is not None:
+        callback(page_no)
+    return [b for _, _, bs in items for b in bs]
+
+
+def _ink_threshold(gray: Any) -> float:
+    """Gray level below which a pixel is ink (Otsu, capped so that blur halos are paper)."""
+    import cv2
+
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return min(float(level), 170.0)
+
+
+def deskew(gray: Any) -> Any:
+    """The page turned straight: the angle that makes the row profile of the ink sharpest."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    f = min(1.0, 1000 / w)
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
+    ink = (small < _ink_threshold(small)).astype(np.float32)
+    if ink.sum() < 50:
+        return gray
+    sh, sw = ink.shape
+
+    def sharpness(angle: float) -> float:
+        turn = cv2.getRotationMatrix2D((sw / 2, sh / 2), angle, 1.0)
+        rows = cv2.warpAffine(ink, turn, (sw, sh), flags=cv2.INTER_NEAREST).sum(axis=1)
+        return float((rows.astype(np.float64) ** 2).sum())
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=sharpness)
+    best = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
+    if abs(best) < 0.05:
+        return gray
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(best), 1.0)
+    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def image_edges(gray: Any) -> list[Edge]:
+    """Ruling lines drawn in an image, as edges in pixels."""
+    import cv2
+
     h, w = gray.shape
     ink = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
     edges: list[Edge] = []
@@ -65,84 +236,189 @@ def image_edges(png: bytes) -> tuple[list[Edge], int, int]:
                 edges.append(Edge("h", y + ch / 2, float(x), float(x + cw)))
             else:
                 edges.append(Edge("v", x + cw / 2, float(y), float(y + ch)))
-    return edges, w, h
+    return edges
 
 
-def ocr_blocks(png: bytes, page_no: int = 1, scale: float = 72 / DPI) -> list[Block]:
-    """Blocks of one page image: table cells (grid order) and text lines (reading order).
-
-    `scale` converts pixels to PDF points for provenance boxes.
-    """
-    _require()
-    result, _ = _engine()(png)
-    boxes = [(min(p[0] for p in quad), min(p[1] for p in quad), max(p[0] for p in quad), max(p[1] for p in quad),
-              text, float(conf)) for quad, text, conf in (result or [])]
-    if not boxes:
+def find_grids(gray: Any) -> list[Any]:
+    """The ruled tables of a (straight) page, as `ruling.Grid`s in pixels."""
+    snap = max(4.0, gray.shape[1] / 275)  # ~6 px at 200 dpi: the vector tolerance, scaled
+    edges = close_open_ends(merge_edges(image_edges(gray), snap=snap, join=snap * 1.4), snap=snap)
+    if len(edges) < 4:
         return []
-    edges, _, _ = image_edges(png)
-    snap = 6.0  # pixels at DPI: the vector tolerance, scaled
-    edges = close_open_ends(merge_edges(edges, snap=snap, join=8.0), snap=snap)
-    grids = []
-    if len(edges) >= 4:
-        cells = find_cells(intersections(edges, tol=snap), EdgeIndex.of(edges))
-        grids = [to_grid(t) for t in group_tables(cells)]
-    image = None
-    placed: dict[tuple[int, int], list[tuple]] = {}
-    free: list[tuple] = []
-    for box in boxes:
-        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-        for gi, g in enumerate(grids):
-            cell = g.locate(cx, cy) if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1 else None
-            if cell is not None:
-                placed.setdefault((gi, id(cell)), []).append(box)
-                break
+    cells = find_cells(intersections(edges, tol=snap), EdgeIndex.of(edges))
+    return [to_grid(t) for t in group_tables(cells)]
+
+
+def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line]:
+    """The text lines inside one cell (rows of ink between blank rows), its rules trimmed off."""
+    import numpy as np
+
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    crop = gray[max(0, y0):y1, max(0, x0):x1] < threshold
+    if crop.size == 0:
+        return []
+    # cut off the cell's own ruling lines: border rows and columns that are mostly ink
+    top, bottom, left, right = 0, crop.shape[0], 0, crop.shape[1]
+    limit = 6
+    while top < min(limit, bottom) and crop[top, left:right].mean() > 0.35 or top < 2:
+        top += 1
+    while bottom > max(top, crop.shape[0] - limit) and crop[bottom - 1, left:right].mean() > 0.35 \
+            or bottom > crop.shape[0] - 2:
+        bottom -= 1
+    while left < min(limit, right) and crop[top:bottom, left].mean() > 0.35 or left < 2:
+        left += 1
+    while right > max(left, crop.shape[1] - limit) and crop[top:bottom, right - 1].mean() > 0.35 \
+            or right > crop.shape[1] - 2:
+        right -= 1
+    inside = crop[top:bottom, left:right]
+    if inside.sum() < 6:
+        return []
+    rows = inside.sum(axis=1)
+    out: list[_Line] = []
+    ys = np.flatnonzero(rows > 0)
+    runs: list[list[int]] = []
+    for y in ys:
+        if runs and y - runs[-1][1] <= 2:
+            runs[-1][1] = int(y)
         else:
-            free.append(box)
-    items: list[tuple[float, list[Block]]] = []
-    for gi, g in enumerate(grids):
-        blocks = []
-        for cell in g.cells:
-            inside = sorted(placed.get((gi, id(cell)), []), key=lambda b: (round(b[1] / 12), b[0]))
-            text = "".join(b[4] for b in inside)
-            conf = min((b[5] for b in inside), default=0.0)
-            if (not inside or conf < MIN_CONFIDENCE) and _NUMBERISH.match(text):
-                # the detector misses lone digits and reads them poorly in context: read the cell alone
-                if image is None:
-                    image = _decode(png)
-                text, conf = _read_cell(image, cell.box)
-            where = (page_no, *(v * scale for v in cell.box))
-            numberish = bool(_NUMBERISH.match(text or "0"))
-            if numberish and (conf < MIN_CONFIDENCE or (text and parse_value(text.replace(" ", "")) is None)):
-                # a value cell read unsurely, or read as something that is no number ("。" for 0)
-                blocks.append(Block(f"{UNREADABLE_MARK}{conf:.2f}:{text}", True, where))
-            else:
-                blocks.append(Block(text, True, where))
-        items.append((g.box.y0, blocks))
-    for box in free:
-        items.append((box[1], [Block(box[4], False, (page_no, *(v * scale for v in box[:4])))]))
-    items.sort(key=lambda it: it[0])
-    return [b for _, bs in items for b in bs]
+            runs.append([int(y), int(y)])
+    for a, b in runs:
+        if b - a < 3:  # a speck or a stray dot above/below text, not a line of text
+            continue
+        cols = np.flatnonzero(inside[a:b + 1].any(axis=0))
+        if cols.size == 0:
+            continue
+        oy, ox = max(0, y0) + top, max(0, x0) + left
+        out.append(_Line(owner, ox + int(cols[0]), oy + a, ox + int(cols[-1]) + 1, oy + b + 1))
+    return out
 
 
-def _decode(png: bytes):  # type: ignore[no-untyped-def]
+def _free_lines(gray: Any, grids: list[Any], threshold: float) -> list[_Line]:
+    """Text outside the tables, found by the detector on a reduced copy with the tables blanked out."""
     import cv2
     import numpy as np
 
-    return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    page = gray.copy()
+    for grid in grids:
+        x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
+        page[max(0, y0 - 3):y1 + 4, max(0, x0 - 3):x1 + 4] = 255
+    if (page < threshold).sum() < 20:
+        return []
+    h, w = page.shape
+    f = min(1.0, DET_WIDTH / w)
+    small = cv2.resize(page, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else page
+    boxes, _ = _models().det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    out: list[_Line] = []
+    for quad in boxes if boxes is not None else []:
+        q = np.asarray(quad) / f
+        x0, y0 = max(0, int(q[:, 0].min())), max(0, int(q[:, 1].min()))
+        x1, y1 = min(w, int(np.ceil(q[:, 0].max()))), min(h, int(np.ceil(q[:, 1].max())))
+        if x1 - x0 >= 4 and y1 - y0 >= 4:
+            out.append(_Line(-1, x0, y0, x1, y1))
+    out.sort(key=lambda ln: (ln.y0, ln.x0))
+    return out
 
 
-def _read_cell(image, box) -> tuple[str, float]:  # type: ignore[no-untyped-def]
-    """Recognition alone on one cell's inside (its ruling lines cut off)."""
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    inset = 4
-    crop = image[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
-    if crop.size == 0 or crop.min() > 200:  # nothing printed in it
-        return "", 1.0
-    result, _ = _engine()(crop, use_det=False, use_cls=False, use_rec=True)
-    if not result:
-        return "", 0.0
-    text, conf = result[0]
-    return text.strip(), float(conf)
+# ------------------------------------------------------------------------------ recognition
+
+def _crop(gray: Any, line: _Line, enlarge: float = 1.0) -> Any:
+    """A line's image with a margin of paper around it, as the recogniser was trained on."""
+    import cv2
+
+    h = line.y1 - line.y0
+    pad_y, pad_x = max(2, int(h * 0.25)), max(3, int(h * 0.4))
+    crop = gray[max(0, line.y0 - pad_y):line.y1 + pad_y, max(0, line.x0 - pad_x):line.x1 + pad_x]
+    if enlarge != 1.0:
+        crop = cv2.resize(crop, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC)
+    # whiten paper beyond the margin's own ink (neighbouring rules) is not needed: the trimmed
+    # cell already excludes them; a white border keeps the text centred.
+    crop = cv2.copyMakeBorder(crop, 0, 0, 4, 4, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+
+
+def _recognise(gray: Any, lines: list[_Line], enlarge: float = 1.0) -> list[tuple[str, float, Any]]:
+    """(text, least character confidence, network output) for every line, in batches."""
+    import numpy as np
+
+    if not lines:
+        return []
+    models = _models()
+    crops = [_crop(gray, line, enlarge) for line in lines]
+    ratios = np.array([c.shape[1] / c.shape[0] for c in crops])
+    order = np.argsort(ratios, kind="stable")
+    out: list[tuple[str, float, Any]] = [("", 0.0, None)] * len(crops)
+    start = 0
+    while start < len(order):
+        # batches of similar widths: padding to the widest one is what costs
+        end = start + 1
+        while end < len(order) and end - start < 24 and ratios[order[end]] <= ratios[order[start]] * 1.5 + 1:
+            end += 1
+        batch = order[start:end]
+        widest = float(max(ratios[i] for i in batch))  # no padding to 320 px: short values cost little
+        tensor = np.concatenate([models.rec.resize_norm_img(crops[i], widest)[np.newaxis] for i in batch])
+        preds = models.rec.session(tensor.astype(np.float32))[0]
+        for k, i in enumerate(batch):
+            steps = max(1, int(round(preds.shape[1] * ratios[i] / widest)) + 1)
+            probs = preds[k, :steps]
+            text, conf = _greedy(probs, models.chars)
+            out[i] = (text, conf, probs)
+        start = end
+    return out
+
+
+def _greedy(probs: Any, chars: list[str], allowed: Any = None) -> tuple[str, float]:
+    """CTC greedy decoding: (text, the least confident character's probability; 1.0 if none)."""
+    import numpy as np
+
+    if allowed is not None:
+        sub = probs[:, allowed]
+        best = allowed[sub.argmax(axis=1)]
+        conf = sub.max(axis=1)
+    else:
+        best = probs.argmax(axis=1)
+        conf = probs.max(axis=1)
+    text: list[str] = []
+    least = 1.0
+    previous = -1
+    for t, idx in enumerate(best):
+        idx = int(idx)
+        if idx != previous and idx != 0 and idx < len(chars):
+            text.append(chars[idx])
+            least = min(least, float(conf[t]))
+        previous = idx
+    _ = np
+    return "".join(text).strip(), least
+
+
+def _cell_text(gray: Any, lines: list[_Line], readings: list[tuple[str, float, Any]]) -> str:
+    """A cell's text; a value read unsurely becomes `UNREADABLE_MARK` + `confidence:reading`."""
+    if not lines:
+        return ""
+    text = "".join(t for t, _, _ in readings)
+    if not _NUMBERISH.match(text) or len(lines) > 1 and any(_NUMBERISH.match(t) is None for t, _, _ in readings):
+        return text  # a label or header: the extractor matches it against the form's labels
+    conf = min(c for _, c, _ in readings)
+    if conf >= MIN_CONFIDENCE and _is_value(text):
+        return text
+    # doubtful: the digits-only decoding of the same output, and a reading of the cell enlarged
+    models = _models()
+    digits = "".join(_greedy(p, models.chars, models.value_ids)[0] for _, _, p in readings)
+    again = _recognise(gray, lines, enlarge=2.0)
+    text2 = "".join(t for t, _, _ in again)
+    conf2 = min(c for _, c, _ in again)
+    if conf2 >= MIN_CONFIDENCE and _is_value(text2) and text2 in (text, digits):
+        return text2
+    candidates = [(conf2, text2), (conf, text)]
+    best_conf, best = max((c, t) for c, t in candidates if _is_value(t)) if any(_is_value(t) for _, t in candidates) \
+        else (min(conf, conf2), digits or text)
+    return f"{UNREADABLE_MARK}{best_conf:.2f}:{best}"
+
+
+def _is_value(text: str) -> bool:
+    """A reading that is a number (or a printed blank mark), not letters that look like digits."""
+    if not text or re.search(r"[oO。，]", text):
+        return False
+    return parse_value(text.replace(" ", "")) is not None
 
 
 def pdf_page_png(page) -> bytes:  # type: ignore[no-untyped-def]
