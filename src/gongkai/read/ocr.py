@@ -42,10 +42,14 @@ DPI = 200
 """Scale PDF pages are rendered at for OCR: small digits in table cells need it."""
 MIN_CONFIDENCE = 0.9
 """A value whose least sure character is read with less confidence than this is re-read."""
+MIN_AGREEING = 0.5
+MIN_MARGIN = 0.98
+"""A doubtful value is still taken when the digits-only decoding gives the same text, each digit
+beating every other digit by this margin, and the network gave it at least MIN_AGREEING."""
 MAX_SKEW = 3.0
 """Degrees; a sheet turned further than this is not a slightly rotated scan."""
-DET_WIDTH = 960
-"""Pixels: the page width the text detector sees (text stays ~12 px high; detection cost ∝ area)."""
+DET_WIDTH = 800
+"""Pixels: the page width the text detector sees (body text stays ~13 px high; its cost ∝ area)."""
 MAX_PIXELS = 60_000_000
 """A page image larger than this (e.g. a 600 dpi A0 poster) is refused rather than read for minutes."""
 
@@ -55,11 +59,10 @@ _progress: ContextVar[Callable[[int], None] | None] = ContextVar("ocr_progress",
 
 
 def available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether an OCR engine is installed: `rapidocr` 3.x (preferred) or `rapidocr-onnxruntime`."""
+    from importlib.util import find_spec
+
+    return find_spec("rapidocr") is not None or find_spec("rapidocr_onnxruntime") is not None
 
 
 def _require() -> None:
@@ -78,7 +81,7 @@ def reporting(callback: Callable[[int], None]) -> Iterator[None]:
 
 
 class _Models(NamedTuple):
-    det: Any
+    det: Callable[[Any], Any]  # BGR image → text quadrilaterals (or None)
     rec: Any  # rapidocr's TextRecognizer: .session, .postprocess_op.character, .resize_norm_img
     chars: list[str]
     value_ids: Any  # numpy index array: blank + the characters a value cell may hold
@@ -86,15 +89,53 @@ class _Models(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _models() -> _Models:
-    import numpy as np
-    from rapidocr_onnxruntime import RapidOCR
+    """The detector and recogniser, one thread each (ingest runs a process per core).
 
-    # One thread per session: ingest runs one process per core, and timings stay comparable.
-    engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
-    chars = engine.text_rec.postprocess_op.character
+    rapidocr 3.x ships PP-OCRv6 small det/rec inside its wheel; its recogniser knows 18,708
+    characters, Traditional ones included (PP-OCRv4's 6,623 lack e.g. 範 罰 繳, so a Traditional
+    label lost characters and its row was not found). Only the shipped model files are used:
+    a missing one is an error, never a download.
+    """
+    import numpy as np
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr") is not None:
+        from pathlib import Path
+
+        import rapidocr
+        from rapidocr import RapidOCR
+
+        models = Path(rapidocr.__file__).parent / "models"
+        det_path, rec_path = models / "PP-OCRv6_det_small.onnx", models / "PP-OCRv6_rec_small.onnx"
+        if not det_path.is_file() or not rec_path.is_file():
+            raise InputError("OCR 模型文件缺失：请重新安装 pip install 'gongkai[ocr]'")
+        engine = RapidOCR(params={
+            "Global.log_level": "error",
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "Det.model_path": str(det_path), "Rec.model_path": str(rec_path),
+            # the detector sees bands of the page as they are (its default enlarges any band to 736 px)
+            "Det.limit_type": "max", "Det.limit_side_len": 4000,
+        })
+        det, rec = engine._load_det_model(), engine._load_rec_model()
+
+        def detect(image: Any) -> Any:
+            return det(image).boxes
+
+    else:
+        from rapidocr_onnxruntime import RapidOCR as OldOCR
+
+        engine = OldOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        det, rec = engine.text_det, engine.text_rec
+        det.limit_type = "max"
+
+        def detect(image: Any) -> Any:
+            return det(image)[0]
+
+    chars = list(rec.postprocess_op.character)
     index = {c: i for i, c in enumerate(chars)}
     value_ids = np.array([0] + [index[c] for c in _VALUE_CHARS if c in index])
-    return _Models(engine.text_det, engine.text_rec, chars, value_ids)
+    return _Models(detect, rec, chars, value_ids)
 
 
 # ------------------------------------------------------------------------------------ images
@@ -270,7 +311,19 @@ def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line
     while right > max(left, crop.shape[1] - limit) and crop[top:bottom, right - 1].mean() > 0.35 \
             or right > crop.shape[1] - 2:
         right -= 1
-    inside = crop[top:bottom, left:right]
+    inside = crop[top:bottom, left:right].copy()
+    # what is left of a rule: a thin run of ink touching the cell's side (a centred `1` does not)
+    for axis in (0, 1):
+        profile = inside.any(axis=axis)
+        edge = max(3, profile.size // 40)
+        for side in (slice(0, edge + 3), slice(max(0, profile.size - edge - 3), profile.size)):
+            run = np.flatnonzero(profile[side])
+            if run.size and run.size <= edge and (side.start == 0 and run[0] == 0
+                                                 or side.start > 0 and run[-1] == profile[side].size - 1):
+                if axis == 0:
+                    inside[:, side] = False
+                else:
+                    inside[side, :] = False
     if inside.sum() < 6:
         return []
     rows = inside.sum(axis=1)
@@ -302,48 +355,70 @@ def _free_lines(gray: Any, grids: list[Any], threshold: float) -> list[_Line]:
     for grid in grids:
         x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
         page[max(0, y0 - 3):y1 + 4, max(0, x0 - 3):x1 + 4] = 255
-    if (page < threshold).sum() < 20:
+    ink_rows = np.flatnonzero((page < threshold).sum(axis=1) >= 2)
+    if ink_rows.size < 3:
         return []
     h, w = page.shape
     f = min(1.0, DET_WIDTH / w)
-    small = cv2.resize(page, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else page
-    boxes, _ = _models().det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    gap = max(30, h // 25)  # blank rows that end a band (well over a line spacing)
+    bands: list[list[int]] = []
+    for y in ink_rows:
+        if bands and y - bands[-1][1] <= gap:
+            bands[-1][1] = int(y)
+        else:
+            bands.append([int(y), int(y)])
     out: list[_Line] = []
-    for quad in boxes if boxes is not None else []:
-        q = np.asarray(quad) / f
-        x0, y0 = max(0, int(q[:, 0].min())), max(0, int(q[:, 1].min()))
-        x1, y1 = min(w, int(np.ceil(q[:, 0].max()))), min(h, int(np.ceil(q[:, 1].max())))
-        if x1 - x0 >= 4 and y1 - y0 >= 4:
-            out.append(_Line(-1, x0, y0, x1, y1))
+    for a, b in bands:
+        # the detector's cost grows with the area it sees: only the bands that hold ink
+        top, bottom = max(0, a - 12), min(h, b + 13)
+        if bottom - top < 8:
+            continue
+        band = page[top:bottom]
+        small = cv2.resize(band, (max(1, int(w * f)), max(1, int((bottom - top) * f))), interpolation=cv2.INTER_AREA) \
+            if f < 1 else band
+        small = cv2.copyMakeBorder(small, 16, 16, 0, 0, cv2.BORDER_CONSTANT, value=255)
+        boxes = _models().det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+        for quad in boxes if boxes is not None else []:
+            q = np.asarray(quad, dtype=np.float64)
+            q[:, 1] -= 16
+            q /= f
+            x0, y0 = max(0, int(q[:, 0].min())), max(0, top + int(q[:, 1].min()))
+            x1, y1 = min(w, int(np.ceil(q[:, 0].max()))), min(h, top + int(np.ceil(q[:, 1].max())))
+            if x1 - x0 >= 4 and y1 - y0 >= 4:
+                out.append(_Line(-1, x0, y0, x1, y1))
     out.sort(key=lambda ln: (ln.y0, ln.x0))
     return out
 
 
 # ------------------------------------------------------------------------------ recognition
 
-def _crop(gray: Any, line: _Line, enlarge: float = 1.0) -> Any:
-    """A line's image with a margin of paper around it, as the recogniser was trained on."""
+def _crop(gray: Any, line: _Line, wide: bool = False) -> Any:
+    """A line's image with a margin of paper around it, as the recogniser was trained on.
+
+    `wide`: the second look at a doubtful value: more paper around it, contrast stretched, so
+    that the network sees the digits at another scale and position.
+    """
     import cv2
 
     h = line.y1 - line.y0
     pad_y, pad_x = max(2, int(h * 0.25)), max(3, int(h * 0.4))
     crop = gray[max(0, line.y0 - pad_y):line.y1 + pad_y, max(0, line.x0 - pad_x):line.x1 + pad_x]
-    if enlarge != 1.0:
-        crop = cv2.resize(crop, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC)
-    # whiten paper beyond the margin's own ink (neighbouring rules) is not needed: the trimmed
-    # cell already excludes them; a white border keeps the text centred.
-    crop = cv2.copyMakeBorder(crop, 0, 0, 4, 4, cv2.BORDER_CONSTANT, value=255)
+    if wide:
+        crop = cv2.normalize(crop, None, 0, 255, cv2.NORM_MINMAX)
+        crop = cv2.copyMakeBorder(crop, h // 4, h // 4, h // 2, h // 2, cv2.BORDER_CONSTANT, value=255)
+    else:
+        crop = cv2.copyMakeBorder(crop, 0, 0, 4, 4, cv2.BORDER_CONSTANT, value=255)
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
 
 
-def _recognise(gray: Any, lines: list[_Line], enlarge: float = 1.0) -> list[tuple[str, float, Any]]:
+def _recognise(gray: Any, lines: list[_Line], wide: bool = False) -> list[tuple[str, float, Any]]:
     """(text, least character confidence, network output) for every line, in batches."""
     import numpy as np
 
     if not lines:
         return []
     models = _models()
-    crops = [_crop(gray, line, enlarge) for line in lines]
+    crops = [_crop(gray, line, wide) for line in lines]
     ratios = np.array([c.shape[1] / c.shape[0] for c in crops])
     order = np.argsort(ratios, kind="stable")
     out: list[tuple[str, float, Any]] = [("", 0.0, None)] * len(crops)
@@ -356,7 +431,8 @@ def _recognise(gray: Any, lines: list[_Line], enlarge: float = 1.0) -> list[tupl
         batch = order[start:end]
         widest = float(max(ratios[i] for i in batch))  # no padding to 320 px: short values cost little
         tensor = np.concatenate([models.rec.resize_norm_img(crops[i], widest)[np.newaxis] for i in batch])
-        preds = models.rec.session(tensor.astype(np.float32))[0]
+        preds = models.rec.session(tensor.astype(np.float32))
+        preds = preds[0] if isinstance(preds, (list, tuple)) else preds
         for k, i in enumerate(batch):
             steps = max(1, int(round(preds.shape[1] * ratios[i] / widest)) + 1)
             probs = preds[k, :steps]
@@ -367,13 +443,19 @@ def _recognise(gray: Any, lines: list[_Line], enlarge: float = 1.0) -> list[tupl
 
 
 def _greedy(probs: Any, chars: list[str], allowed: Any = None) -> tuple[str, float]:
-    """CTC greedy decoding: (text, the least confident character's probability; 1.0 if none)."""
+    """CTC greedy decoding: (text, its least sure character's score; 1.0 if none).
+
+    Unrestricted, the score is the character's probability. Restricted to `allowed` (the digits
+    pass), it is how clearly the best allowed character beats the next allowed one,
+    p1 / (p1 + p2): a `0` the network half-takes for a letter `O` is still clearly no `8`.
+    """
     import numpy as np
 
     if allowed is not None:
         sub = probs[:, allowed]
+        top2 = np.sort(sub[:, 1:], axis=1)[:, -2:]  # best two non-blank allowed characters
         best = allowed[sub.argmax(axis=1)]
-        conf = sub.max(axis=1)
+        conf = top2[:, 1] / np.maximum(top2[:, 0] + top2[:, 1], 1e-9)
     else:
         best = probs.argmax(axis=1)
         conf = probs.max(axis=1)
@@ -386,7 +468,6 @@ def _greedy(probs: Any, chars: list[str], allowed: Any = None) -> tuple[str, flo
             text.append(chars[idx])
             least = min(least, float(conf[t]))
         previous = idx
-    _ = np
     return "".join(text).strip(), least
 
 
@@ -400,17 +481,21 @@ def _cell_text(gray: Any, lines: list[_Line], readings: list[tuple[str, float, A
     conf = min(c for _, c, _ in readings)
     if conf >= MIN_CONFIDENCE and _is_value(text):
         return text
-    # doubtful: the digits-only decoding of the same output, and a reading of the cell enlarged
+    # doubtful: the digits-only decoding of the same output must agree and be clear-cut
     models = _models()
-    digits = "".join(_greedy(p, models.chars, models.value_ids)[0] for _, _, p in readings)
-    again = _recognise(gray, lines, enlarge=2.0)
+    digit_reads = [_greedy(p, models.chars, models.value_ids) for _, _, p in readings]
+    digits = "".join(t for t, _ in digit_reads)
+    margin = min(m for _, m in digit_reads)
+    if digits == text and _is_value(digits) and conf >= MIN_AGREEING and margin >= MIN_MARGIN:
+        return digits
+    # else read again from a differently framed crop; both readings must agree
+    again = _recognise(gray, lines, wide=True)
     text2 = "".join(t for t, _, _ in again)
     conf2 = min(c for _, c, _ in again)
-    if conf2 >= MIN_CONFIDENCE and _is_value(text2) and text2 in (text, digits):
+    if text2 == digits and _is_value(text2) and max(conf, conf2) >= MIN_CONFIDENCE:
         return text2
-    candidates = [(conf2, text2), (conf, text)]
-    best_conf, best = max((c, t) for c, t in candidates if _is_value(t)) if any(_is_value(t) for _, t in candidates) \
-        else (min(conf, conf2), digits or text)
+    options = [(c, t) for c, t in ((conf2, text2), (conf, text), (min(conf, conf2), digits)) if _is_value(t)]
+    best_conf, best = max(options) if options else (min(conf, conf2), digits or text)
     return f"{UNREADABLE_MARK}{best_conf:.2f}:{best}"
 
 
