@@ -268,7 +268,7 @@ def image_edges(gray: Any) -> list[Edge]:
     h, w = gray.shape
     ink = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
     edges: list[Edge] = []
-    for orient, kernel in (("h", (max(20, w // 30), 1)), ("v", (1, max(20, h // 60)))):
+    for orient, kernel in (("h", (max(20, w // 20), 1)), ("v", (1, max(20, h // 60)))):
         lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         contours, _ = cv2.findContours(lines, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for contour in contours:
@@ -287,7 +287,8 @@ def find_grids(gray: Any) -> list[Any]:
     if len(edges) < 4:
         return []
     cells = find_cells(intersections(edges, tol=snap), EdgeIndex.of(edges))
-    return [to_grid(t) for t in group_tables(cells)]
+    # one row of "cells" is the strokes of a large title's glyphs, not a table
+    return [g for g in (to_grid(t) for t in group_tables(cells)) if len(g.ys) >= 3 and len(g.xs) >= 3]
 
 
 def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line]:
