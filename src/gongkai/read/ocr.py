@@ -189,6 +189,7 @@ class _Line(NamedTuple):
     y0: int
     x1: int
     y1: int
+    clip: tuple[int, int, int, int] | None = None  # a cell's inside: the crop never reaches past it
 
 
 def page_blocks(gray: Any, page_no: int = 1, scale: float = 72 / DPI) -> list[Block]:
@@ -299,19 +300,30 @@ def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line
     crop = gray[max(0, y0):y1, max(0, x0):x1] < threshold
     if crop.size == 0:
         return []
-    # cut off the cell's own ruling lines: border rows and columns that are mostly ink
-    top, bottom, left, right = 0, crop.shape[0], 0, crop.shape[1]
-    limit = 6
-    while top < min(limit, bottom) and crop[top, left:right].mean() > 0.35 or top < 2:
+    # cut off the cell's own ruling lines: a nearly all-ink row or column near a side (the grid's
+    # line positions can be a few pixels off the drawn rules), then their blurred halo
+    h, w = crop.shape
+    rows, cols = crop.mean(axis=1), crop.mean(axis=0)
+    band_y, band_x = max(8, h // 5), max(8, min(w // 5, 24))
+    top = max((i + 1 for i in range(min(band_y, h)) if rows[i] > 0.7), default=0)
+    bottom = min((i for i in range(max(0, h - band_y), h) if rows[i] > 0.7), default=h)
+    left = max((i + 1 for i in range(min(band_x, w)) if cols[i] > 0.7), default=0)
+    right = min((i for i in range(max(0, w - band_x), w) if cols[i] > 0.7), default=w)
+    limit = 4
+    start = top
+    while top < min(start + limit, bottom) and crop[top, left:right].mean() > 0.35 or top < start + 2:
         top += 1
-    while bottom > max(top, crop.shape[0] - limit) and crop[bottom - 1, left:right].mean() > 0.35 \
-            or bottom > crop.shape[0] - 2:
+    end = bottom
+    while bottom > max(top, end - limit) and crop[bottom - 1, left:right].mean() > 0.35 or bottom > end - 2:
         bottom -= 1
-    while left < min(limit, right) and crop[top:bottom, left].mean() > 0.35 or left < 2:
+    start = left
+    while left < min(start + limit, right) and crop[top:bottom, left].mean() > 0.35 or left < start + 2:
         left += 1
-    while right > max(left, crop.shape[1] - limit) and crop[top:bottom, right - 1].mean() > 0.35 \
-            or right > crop.shape[1] - 2:
+    end = right
+    while right > max(left, end - limit) and crop[top:bottom, right - 1].mean() > 0.35 or right > end - 2:
         right -= 1
+    if bottom - top < 4 or right - left < 4:
+        return []
     inside = crop[top:bottom, left:right].copy()
     # what is left of a rule: a thin run of ink touching the cell's side (a centred `1` does not)
     for axis in (0, 1):
@@ -343,7 +355,8 @@ def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line
         if cols.size == 0:
             continue
         oy, ox = max(0, y0) + top, max(0, x0) + left
-        out.append(_Line(owner, ox + int(cols[0]), oy + a, ox + int(cols[-1]) + 1, oy + b + 1))
+        out.append(_Line(owner, ox + int(cols[0]), oy + a, ox + int(cols[-1]) + 1, oy + b + 1,
+                         (ox, oy, ox + inside.shape[1], oy + inside.shape[0])))
     return out
 
 
@@ -403,7 +416,12 @@ def _crop(gray: Any, line: _Line, wide: bool = False) -> Any:
 
     h = line.y1 - line.y0
     pad_y, pad_x = max(2, int(h * 0.25)), max(3, int(h * 0.4))
-    crop = gray[max(0, line.y0 - pad_y):line.y1 + pad_y, max(0, line.x0 - pad_x):line.x1 + pad_x]
+    x0, y0, x1, y1 = line.x0 - pad_x, line.y0 - pad_y, line.x1 + pad_x, line.y1 + pad_y
+    cx0, cy0, cx1, cy1 = line.clip or (0, 0, gray.shape[1], gray.shape[0])
+    crop = gray[max(y0, cy0, 0):min(y1, cy1), max(x0, cx0, 0):min(x1, cx1)]
+    # paper where the margin would cross the cell's rules: a neighbour's digit is never read
+    crop = cv2.copyMakeBorder(crop, max(0, max(cy0, 0) - y0), max(0, y1 - cy1), max(0, max(cx0, 0) - x0),
+                              max(0, x1 - cx1), cv2.BORDER_CONSTANT, value=255)
     if wide:
         crop = cv2.normalize(crop, None, 0, 255, cv2.NORM_MINMAX)
         crop = cv2.copyMakeBorder(crop, h // 4, h // 4, h // 2, h // 2, cv2.BORDER_CONSTANT, value=255)
