@@ -445,7 +445,7 @@ def _recognise(gray: Any, lines: list[_Line], wide: bool = False) -> list[tuple[
     while start < len(order):
         # batches of similar widths: padding to the widest one is what costs
         end = start + 1
-        while end < len(order) and end - start < 24 and ratios[order[end]] <= ratios[order[start]] * 1.5 + 1:
+        while end < len(order) and end - start < 16 and ratios[order[end]] <= ratios[order[start]] * 1.15 + 0.3:
             end += 1
         batch = order[start:end]
         widest = float(max(ratios[i] for i in batch))  # no padding to 320 px: short values cost little
