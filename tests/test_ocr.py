@@ -115,7 +115,24 @@ def test_image_without_text() -> None:
 def test_broken_image_is_one_clear_error() -> None:
     pytest.importorskip("cv2")
     with pytest.raises(InputError, match="图片"):
-        ocr.decode_pages(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+        list(ocr.decode_pages(b"\x89PNG\r\n\x1a\n" + b"\0" * 100))
+
+
+def test_image_claiming_billions_of_pixels_is_refused_before_decoding() -> None:
+    """A 100 KB PNG whose header claims 40,000 × 40,000 pixels: one line, no gigabytes."""
+    import struct
+    import zlib
+
+    pytest.importorskip("cv2")
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    for side in (40_000, 9_000):
+        png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+               + chunk(b"IDAT", zlib.compress(b"\0" * (side + 1) * 50)) + chunk(b"IEND", b""))
+        with pytest.raises(InputError, match="图片过大"):
+            list(ocr.decode_pages(png))
 
 
 def test_scan_without_ocr_installed_says_how_to_get_it(monkeypatch) -> None:

@@ -50,6 +50,8 @@ MAX_SKEW = 3.0
 """Degrees; a sheet turned further than this is not a slightly rotated scan."""
 DET_WIDTH = 800
 """Pixels: the page width the text detector sees (body text stays ~13 px high; its cost ∝ area)."""
+MAX_PAGES = 300
+"""As for PDFs: no annual report has more pages."""
 MAX_PIXELS = 60_000_000
 """A page image larger than this (e.g. a 600 dpi A0 poster) is refused rather than read for minutes."""
 
@@ -140,25 +142,64 @@ def _models() -> _Models:
 
 # ------------------------------------------------------------------------------------ images
 
-def decode_pages(data: bytes) -> list[Any]:
-    """Every page of an image file as a grayscale array (TIFF may hold several)."""
+def decode_pages(data: bytes) -> Iterator[Any]:
+    """Every page of an image file as a grayscale array, one at a time (TIFF may hold several:
+    only one page is in memory at once)."""
+    import io
+
     import cv2
     import numpy as np
 
-    buf = np.frombuffer(data, np.uint8)
-    pages: list[Any] = []
-    if data[:4] in (b"II*\x00", b"MM\x00*"):
-        ok, images = cv2.imdecodemulti(buf, cv2.IMREAD_GRAYSCALE)
-        pages = list(images) if ok else []
-    else:
-        image = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
-        pages = [image] if image is not None else []
-    if not pages:
+    _check_size(data)
+    count = 0
+    try:
+        if data[:4] in (b"II*\x00", b"MM\x00*"):
+            from PIL import Image, ImageSequence
+
+            with Image.open(io.BytesIO(data)) as image:
+                for frame in ImageSequence.Iterator(image):
+                    count += 1
+                    yield np.asarray(frame.convert("L"))
+        else:
+            page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+            if page is not None and page.size > MAX_PIXELS:
+                raise InputError(f"图片过大（{page.shape[1]}×{page.shape[0]} 像素），超过 {MAX_PIXELS // 1_000_000} 百万像素上限")
+            if page is not None:
+                count += 1
+                yield page
+    except (cv2.error, OSError, ValueError, SyntaxError, MemoryError):
+        if count:
+            raise InputError(f"图片第 {count + 1} 页无法解码（文件不完整或已损坏）") from None
+    if not count:
         raise InputError("图片无法解码（文件已损坏或不是图片）")
-    for page in pages:
-        if page.size > MAX_PIXELS:
-            raise InputError(f"图片过大（{page.shape[1]}×{page.shape[0]} 像素），超过 {MAX_PIXELS // 1_000_000} 百万像素上限")
-    return pages
+
+
+def _check_size(data: bytes) -> None:
+    """Refuse an image whose pixels would not fit in memory, from its header (before decoding it:
+    a 100 KB PNG can claim 50,000 × 50,000 pixels)."""
+    import io
+    import warnings
+
+    try:
+        from PIL import Image, ImageSequence
+    except ImportError:  # Pillow comes with rapidocr; without it OpenCV's own cap (2^30 pixels) applies
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                for n, frame in enumerate(ImageSequence.Iterator(image)):
+                    w, h = frame.size
+                    if w * h > MAX_PIXELS:
+                        raise InputError(f"图片过大（{w}×{h} 像素），超过 {MAX_PIXELS // 1_000_000} 百万像素上限")
+                    if n >= MAX_PAGES:
+                        raise InputError(f"图片页数过多（超过 {MAX_PAGES} 页）")
+    except InputError:
+        raise
+    except Image.DecompressionBombError:
+        raise InputError(f"图片过大，超过 {MAX_PIXELS // 1_000_000} 百万像素上限") from None
+    except Exception:  # noqa: BLE001 - Pillow cannot parse it: OpenCV decides below
+        return
 
 
 def image_blocks(data: bytes) -> list[Block]:
@@ -176,7 +217,7 @@ def ocr_blocks(png: bytes, page_no: int = 1, scale: float = 72 / DPI) -> list[Bl
     `scale` converts pixels to PDF points for provenance boxes.
     """
     _require()
-    return page_blocks(decode_pages(png)[0], page_no, scale)
+    return page_blocks(next(iter(decode_pages(png))), page_no, scale)
 
 
 # ------------------------------------------------------------------------------------ a page
