@@ -114,6 +114,12 @@ def test_image_without_text() -> None:
 
 def test_broken_image_is_one_clear_error() -> None:
     pytest.importorskip("cv2")
+    pytest.importorskip("pypdfium2")
+    tiff = scan(render_pdf(Document("v2019", "江油市", 2020, random_tables(FORMS["v2019"], random.Random(1)))),
+                1, dpi=30, kind="tiff", degrade=False)
+    for cut in (9, 200):  # cut short inside the header or the first directory
+        with pytest.raises(InputError, match="图片无法解码"):
+            list(ocr.decode_pages(tiff[:cut]))
     with pytest.raises(InputError, match="图片"):
         list(ocr.decode_pages(b"\x89PNG\r\n\x1a\n" + b"\0" * 100))
 

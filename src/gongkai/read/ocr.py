@@ -146,6 +146,7 @@ def decode_pages(data: bytes) -> Iterator[Any]:
     """Every page of an image file as a grayscale array, one at a time (TIFF may hold several:
     only one page is in memory at once)."""
     import io
+    import warnings
 
     import cv2
     import numpy as np
@@ -156,10 +157,12 @@ def decode_pages(data: bytes) -> Iterator[Any]:
         if data[:4] in (b"II*\x00", b"MM\x00*"):
             from PIL import Image, ImageSequence
 
-            with Image.open(io.BytesIO(data)) as image:
-                for frame in ImageSequence.Iterator(image):
-                    count += 1
-                    yield np.asarray(frame.convert("L"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: judged below
+                with Image.open(io.BytesIO(data)) as image:
+                    for frame in ImageSequence.Iterator(image):
+                        count += 1
+                        yield np.asarray(frame.convert("L"))
         else:
             page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
             if page is not None and page.size > MAX_PIXELS:
@@ -167,7 +170,9 @@ def decode_pages(data: bytes) -> Iterator[Any]:
             if page is not None:
                 count += 1
                 yield page
-    except (cv2.error, OSError, ValueError, SyntaxError, MemoryError):
+    except (InputError, GeneratorExit):
+        raise
+    except Exception:  # noqa: BLE001 - any decoder failure is a damaged file, said in one line
         if count:
             raise InputError(f"图片第 {count + 1} 页无法解码（文件不完整或已损坏）") from None
     if not count:
