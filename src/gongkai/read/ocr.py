@@ -283,29 +283,57 @@ def _ink_threshold(gray: Any) -> float:
 
 
 def deskew(gray: Any) -> Any:
-    """The page turned straight: the angle that makes the row profile of the ink sharpest."""
+    """The page turned straight (see `skew`)."""
     import cv2
+
+    angle = skew(gray)
+    if abs(angle) < 0.04:  # under ~1 px over a table's width: leave the pixels as scanned
+        return gray
+    h, w = gray.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def skew(gray: Any) -> float:
+    """Degrees to turn the page by: the angle that makes the row profile of the ink sharpest.
+
+    The profile at each trial angle is a histogram of the ink pixels' rotated y (no image is
+    turned until the angle is known): ~1 ms an angle.
+    """
     import numpy as np
 
-    h, w = gray.shape
-    f = min(1.0, 1000 / w)
-    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
-    ink = (small < _ink_threshold(small)).astype(np.float32)
-    if ink.sum() < 50:
-        return gray
-    sh, sw = ink.shape
+    ys, xs = np.nonzero(gray < 200)
+    if ys.size < 50:
+        return 0.0
+    step = max(1, ys.size // 400_000)
+    ys, xs = ys[::step], xs[::step]
+    # weighted by darkness: a blurred rule's grey edge pixels place it between pixel rows, so a
+    # slightly turned thin rule is not mistaken for a straight one by its staircase of pixels
+    weight = 255.0 - gray[ys, xs]
+    # a fixed sub-pixel jitter per column: at exactly 0° every pixel would fall whole into one bin,
+    # a spike that outscores the true small angle
+    jitter = (xs * 0.6180339887) % 1.0
+    ys, xs = ys.astype(np.float64) + jitter, xs.astype(np.float64)
+    span = int(np.hypot(*gray.shape)) + 2
 
-    def sharpness(angle: float) -> float:
-        turn = cv2.getRotationMatrix2D((sw / 2, sh / 2), angle, 1.0)
-        rows = cv2.warpAffine(ink, turn, (sw, sh), flags=cv2.INTER_NEAREST).sum(axis=1)
-        return float((rows.astype(np.float64) ** 2).sum())
+    def sharpness(angle: float, bin_px: float) -> float:
+        a = np.radians(angle)
+        pos = (np.cos(a) * ys - np.sin(a) * xs + span) / bin_px
+        low = pos.astype(np.int64)
+        frac = pos - low
+        # each pixel shared between its two nearest bins: the profile changes smoothly with the
+        # angle (whole-pixel binning is flat for small angles, and ties favour no angle)
+        size = int(low.max()) + 2
+        rows = np.bincount(low, weight * (1 - frac), size) + np.bincount(low + 1, weight * frac, size)
+        return float((rows ** 2).sum())
 
-    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25), key=sharpness)
-    best = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
-    if abs(best) < 0.05:
-        return gray
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), float(best), 1.0)
-    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    # coarse to fine; at each step the bins are as wide as a line drifts across the page within
+    # half a step, or a rule's sharp peak falls between the trial angles and is missed
+    best = 0.0
+    for lo, hi, step in ((-MAX_SKEW, MAX_SKEW, 0.25), (-0.25, 0.25, 0.05), (-0.05, 0.05, 0.01)):
+        bin_px = max(1.0, np.tan(np.radians(step / 2)) * gray.shape[1])
+        best = max(np.arange(best + lo, best + hi + 1e-9, step), key=lambda t: (sharpness(t, bin_px), -abs(t)))
+    return float(best)
 
 
 def image_edges(gray: Any) -> list[Edge]:
