@@ -62,6 +62,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--ingest", type=int, default=10_000, help="generated reports to ingest (0: skip)")
     ap.add_argument("--jobs", type=int, default=None, help="ingest worker processes (default: all cores)")
+    ap.add_argument("--scans", type=int, default=2, help="generated scanned reports to OCR (0: skip)")
     args = ap.parse_args()
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if cores:
@@ -89,6 +90,9 @@ def main() -> None:
     print(f"  {'PDF (3 real + 6 generated, ' + str(pages) + ' pages)':40s} {per_page:6.1f} ms/page of CPU "
           f"({cpu_rate:.0f} reports/s, {n} parsed)")
 
+    if args.scans:
+        bench_scans(args.scans)
+
     tracemalloc.start()
     for data in samples + synthetic + html + pdfs:
         parse_bytes(data)
@@ -101,6 +105,45 @@ def main() -> None:
         if cores:
             os.sched_setaffinity(0, cores)  # ingest uses every core, as a user's run does
         bench_ingest(args.ingest, args.jobs)
+
+
+def bench_scans(count: int) -> None:
+    """OCR rate in CPU seconds per page: generated reports scanned at 150 and 200 dpi (degraded,
+    every other one in Traditional script), read as image-only PDFs; cells right / read / total."""
+    from gongkai.read import ocr
+
+    if not ocr.available():
+        print("  scans: skipped (gongkai[ocr] not installed)")
+        return
+    import pypdfium2 as pdfium
+
+    from gongkai.synth import scan
+
+    for dpi in (150, 200):
+        pages = right = total = silent = 0
+        cpu = wall = 0.0
+        for seed in range(count):
+            s = synthesize(1000 + seed, fmt="pdf", noise=["traditional"] if seed % 2 else [])
+            data = scan(s.data, seed, dpi=dpi)
+            pages += len(pdfium.PdfDocument(data))
+            if not pages or seed == 0:
+                ocr._models()  # load the models outside the timing
+            start, cpu_start = time.perf_counter(), time.process_time()
+            report = parse_bytes(data)
+            wall += time.perf_counter() - start
+            cpu += time.process_time() - cpu_start
+            out = report.to_json()
+            named = {c for f in report.findings if f.severity == "error" for c in f.cells}
+            for t, rows in s.truth["tables"].items():
+                for r, cells in rows.items():
+                    for c, want in cells.items():
+                        got = out["tables"].get(t, {}).get(r, {}).get(c)
+                        total += 1
+                        right += got == want
+                        silent += got is not None and got != want and f"{t}.{r}.{c}" not in named
+        print(f"  {'scans at ' + str(dpi) + ' dpi (' + str(count) + ' reports, ' + str(pages) + ' pages)':40s} "
+              f"{cpu / pages:6.2f} s/page of CPU ({wall / pages:.2f} s wall)  cells {100 * right / total:.1f}% "
+              f"right, silent wrong {silent}")
 
 
 def _rss_mb(pid: int) -> float:

@@ -57,11 +57,33 @@ def _parse_one(item: str, keep: Path | None = None) -> Report:
     return report
 
 
+def _with_progress(item: str, keep: Path | None = None) -> Report:
+    """`_parse_one`, telling a terminal user which page of a scan OCR has reached (~1–3 s a page)."""
+    if not err.is_terminal:
+        return _parse_one(item, keep)
+    from .read.ocr import reporting
+
+    seen: list[int] = []
+    name = "".join(c if c.isprintable() else "?" for c in item)  # raw terminal output: no control characters
+
+    def page_done(page_no: int) -> None:
+        seen.append(page_no)
+        err.file.write(f"\r正在识别扫描件 {name}：已完成第 {page_no} 页")
+        err.file.flush()
+
+    try:
+        with reporting(page_done):
+            return _parse_one(item, keep)
+    finally:
+        if seen:
+            err.file.write("\n")
+
+
 def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[str, Report | None]]:
     """Parse every input; an unreadable one is reported on stderr and yields None."""
     for item in _inputs(items):
         try:
-            yield item, _parse_one(item, keep)
+            yield item, _with_progress(item, keep)
         except InputError as e:
             err.print(f"[red]无法读取[/red] {escape(item)}：{escape(str(e))}")
             yield item, None

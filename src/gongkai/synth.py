@@ -289,3 +289,64 @@ def _convert_doc(doc: Document, convert) -> Document:  # type: ignore[no-untyped
                    published_line=convert(doc.published_line) if doc.published_line else None,
                    signature=convert(doc.signature) if doc.signature else None,
                    narrative={k: convert(v) for k, v in doc.narrative.items()})
+
+
+SCAN_KINDS = ("pdf", "png", "jpg", "tiff")
+
+
+def scan(pdf: bytes, seed: int, dpi: int = 200, kind: str = "pdf", degrade: bool = True) -> bytes:
+    """`pdf` as a scanner makes it: every page an image at `dpi`, no text layer.
+
+    The degradations are the ones seen in scanned reports: the sheet a little rotated (±1.5°),
+    optics blur, sensor noise and JPEG compression at quality 50–70. `kind` is an image-only
+    PDF, a multi-page TIFF, or (first page only) a PNG or JPEG. Needs pypdfium2, OpenCV and
+    Pillow (the `ocr` and `test` extras).
+    """
+    import io
+
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rng = random.Random(seed)
+    source = pdfium.PdfDocument(pdf)
+    pages: list[Image.Image] = []
+    try:
+        for page in source:
+            pixels = page.render(scale=dpi / 72, grayscale=True).to_numpy()
+            gray = np.ascontiguousarray(pixels if pixels.ndim == 2 else pixels[..., 0])
+            if degrade:
+                gray = _degrade(gray, rng, cv2, np)
+            pages.append(Image.fromarray(gray))
+    finally:
+        source.close()
+    if kind in ("png", "jpg"):
+        pages = pages[:1]
+    out = io.BytesIO()
+    resolution = {"dpi": (dpi, dpi)}
+    if kind == "pdf":
+        pages[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:], quality=90)
+    elif kind == "tiff":
+        pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_deflate", **resolution)
+    elif kind == "png":
+        pages[0].save(out, "PNG", **resolution)
+    elif kind == "jpg":
+        pages[0].save(out, "JPEG", quality=rng.randint(75, 90), **resolution)
+    else:
+        raise ValueError(f"unknown scan kind {kind!r}")
+    return out.getvalue()
+
+
+def _degrade(gray, rng: random.Random, cv2, np):  # type: ignore[no-untyped-def]
+    """One page as a cheap office scanner returns it."""
+    h, w = gray.shape
+    angle = rng.uniform(-1.5, 1.5)
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    gray = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    sigma = rng.uniform(0.4, 0.9)
+    gray = cv2.GaussianBlur(gray, (0, 0), sigma)
+    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, rng.uniform(3, 8), gray.shape)
+    gray = np.clip(gray.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 70)])
+    return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)

@@ -64,9 +64,9 @@ def read_document(data: bytes) -> Document:
         blocks, meta_lines = docx_blocks(data, fmt)
         return blocks_document(blocks, "docx", meta_lines=meta_lines)
     if fmt == "image":
-        from .ocr import ocr_blocks
+        from .ocr import image_blocks
 
-        blocks = ocr_blocks(data)
+        blocks = image_blocks(data)
         if not blocks:
             raise InputError("图片中没有识别出文字")
         return blocks_document(blocks, "image")
