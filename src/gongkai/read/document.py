@@ -62,6 +62,10 @@ _VALUE_ENDS = frozenset("0123456789—/-无元件条项个")  # the last charact
 _IS_VALUE = re.compile(rf"^{_VALUE}$")
 
 
+MAX_ROW_CHARS = 2000
+"""A printed table row is a label and a few numbers; a longer line is prose (or an artefact)."""
+
+
 def _row_cells(line: str) -> list[str] | None:
     """The cells of a line that prints a whole table row, or None for an ordinary line.
 
@@ -69,6 +73,8 @@ def _row_cells(line: str) -> list[str] | None:
     single spaces (`规章 0 0 0`) splits too. Ordinary prose never ends in two spaced numbers.
     """
     stripped = line.strip()
+    if len(stripped) > MAX_ROW_CHARS:
+        return None  # no table row is this long; splitting it would cost a piece per word
     if "\t" in stripped:
         parts = [p.strip(" ?") for p in line.strip(" \r").split("\t")]  # leading tabs are empty cells
     elif "  " in stripped:
@@ -111,8 +117,10 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
-        if "|" not in line and ("\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
-                                                   and ("  " in line or _TRAILING_VALUES.search(line)))):
+        # (the length test first: the regex keeps state per repetition, 280 bytes a word on a long line)
+        if "|" not in line and len(line) <= MAX_ROW_CHARS and (
+                "\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
+                                 and ("  " in line or _TRAILING_VALUES.search(line)))):
             cells = _row_cells(line)
             if cells is not None:  # one table row on one line, as a browser copies a page
                 empty_run = 0
