@@ -146,14 +146,14 @@ class _Writer:
         items, self.pending = self.pending, []
         try:
             self._commit(items)
-        except duckdb.Error:
+        except (duckdb.Error, ValueError, TypeError, OverflowError):  # a row the database refuses
             self.con.execute("ROLLBACK")
             for item in items:
                 try:
                     self._commit([item])
-                except duckdb.Error as e:
+                except (duckdb.Error, ValueError, TypeError, OverflowError) as e:
                     self.con.execute("ROLLBACK")
-                    item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}")
+                    item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}"[:500])
                     item.action = "parse"
                     self._commit([item])
         self.last_commit = time.monotonic()
@@ -289,6 +289,9 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
                     results = future.result()
                 except BrokenProcessPool:
                     executor, results = _recover(executor, jobs, items, window, chunk_fn)
+                except Exception as e:  # noqa: BLE001 - a chunk that raised: its files fail, the run goes on
+                    results = [Failure(i.path, i.sha256, i.size, "internal",
+                                       f"内部错误：{type(e).__name__}: {e}"[:500]) for i in items if i.action == "parse"]
                 parsed = iter(results)
                 for item in items:
                     if item.action == "parse":

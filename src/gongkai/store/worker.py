@@ -42,13 +42,16 @@ def parse_one(task: Task) -> Record | Failure:
     except InputError as e:
         return Failure(path, sha, size, "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-        return Failure(path, sha, size, "internal", f"内部错误：{type(e).__name__}: {e}")
+        return Failure(path, sha, size, "internal", f"内部错误：{type(e).__name__}: {e}"[:500])
     if size is None or sha != report.sha256:  # changed since the writer looked
         try:
             size = os.path.getsize(path)
         except OSError:
             size = None
-    return to_record(report, size)
+    try:
+        return to_record(report, size)
+    except Exception as e:  # noqa: BLE001 - a report that cannot become rows fails alone, not the run
+        return Failure(path, sha, size, "internal", f"内部错误（转换为数据库记录时）：{type(e).__name__}: {e}"[:500])
 
 
 def parse_chunk(tasks: list[Task]) -> list[Record | Failure]:
