@@ -212,6 +212,9 @@ def explain(
     table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
 ) -> None:
     """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
+    if not is_url(path) and Path(path).is_dir():
+        err.print(f"[red]无法读取[/red] {_one_line(path)}：这是一个目录，explain 只读一个报告文件")
+        raise typer.Exit(2)
     results = list(_parse_each([path]))
     report = results[0][1] if results else None
     if report is None:

@@ -6,6 +6,8 @@ told apart by their bytes, not by the file name.
 
 from __future__ import annotations
 
+import io
+
 from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block, Document, Piece, blocks_document, text_document
@@ -70,6 +72,26 @@ def read_document(data: bytes) -> Document:
         raise InputError(f"{_FORMAT_NAMES[fmt]}文件已损坏或格式异常，无法读取（{type(e).__name__}）") from None
 
 
+MAX_IMAGE_PIXELS = 80_000_000
+"""An A3 page scanned at 600 dpi is 70 megapixels; a header claiming more is not a page (a
+"decompression bomb" of a few kB would otherwise take gigabytes once decoded)."""
+
+
+def _check_image_size(data: bytes) -> None:
+    """Refuse an image whose header claims more than MAX_IMAGE_PIXELS, before decoding it."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return  # without Pillow there is no OCR either; the OCR reader says what to install
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        raise InputError(f"图片尺寸过大，超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素上限") from None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise InputError(f"图片尺寸过大（{width}×{height} 像素），超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素上限")
+
+
 def _read(data: bytes, fmt: str) -> Document:
     """The reader for `fmt`; it may raise anything its libraries raise (read_document wraps it)."""
     if fmt == "pdf":
@@ -87,6 +109,7 @@ def _read(data: bytes, fmt: str) -> Document:
         blocks, meta_lines = docx_blocks(data, fmt)
         return blocks_document(blocks, "docx", meta_lines=meta_lines)
     if fmt == "image":
+        _check_image_size(data)
         from .ocr import ocr_blocks
 
         blocks = ocr_blocks(data)

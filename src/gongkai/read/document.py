@@ -62,8 +62,13 @@ _VALUE_ENDS = frozenset("0123456789—/-无元件条项个")  # the last charact
 _IS_VALUE = re.compile(rf"^{_VALUE}$")
 
 
-MAX_ROW_CHARS = 2000
-"""A printed table row is a label and a few numbers; a longer line is prose (or an artefact)."""
+MAX_ROW_GAPS = 300
+"""A printed table row is a label and a few numbers, so a few dozen gaps at most; a line with more
+spaces and tabs than this is prose or an artefact (and splitting it would cost a piece a word)."""
+
+
+def _too_many_gaps(line: str) -> bool:
+    return line.count(" ") + line.count("\t") > MAX_ROW_GAPS
 
 
 def _row_cells(line: str) -> list[str] | None:
@@ -73,8 +78,8 @@ def _row_cells(line: str) -> list[str] | None:
     single spaces (`规章 0 0 0`) splits too. Ordinary prose never ends in two spaced numbers.
     """
     stripped = line.strip()
-    if len(stripped) > MAX_ROW_CHARS:
-        return None  # no table row is this long; splitting it would cost a piece per word
+    if _too_many_gaps(stripped):
+        return None
     if "\t" in stripped:
         parts = [p.strip(" ?") for p in line.strip(" \r").split("\t")]  # leading tabs are empty cells
     elif "  " in stripped:
@@ -117,8 +122,8 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
-        # (the length test first: the regex keeps state per repetition, 280 bytes a word on a long line)
-        if "|" not in line and len(line) <= MAX_ROW_CHARS and (
+        # (the gap count first: the regex keeps state per repetition, 280 bytes a word on a long line)
+        if "|" not in line and not _too_many_gaps(line) and (
                 "\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
                                  and ("  " in line or _TRAILING_VALUES.search(line)))):
             cells = _row_cells(line)
