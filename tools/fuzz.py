@@ -30,6 +30,7 @@ import tempfile
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 FORMATS = ("text", "html", "docx", "pdf", "image")
@@ -122,9 +123,11 @@ def mutate(fmt: str, data: bytes, rng: random.Random, pool: dict[str, bytes]) ->
     return _mutate_bytes(data, rng, other)
 
 
-def inputs(runs: int, seed: int, formats: tuple[str, ...]) -> "list[tuple[str, bytes]] | object":
-    """A generator of (format, mutated bytes), `runs` of them, deterministic for `seed`."""
-    pool = seeds()
+def inputs(runs: int, seed: int, formats: tuple[str, ...], pool: dict[str, bytes] | None = None
+           ) -> Iterator[tuple[str, bytes]]:
+    """(format, mutated bytes), `runs` of them, the same for the same `seed` and `pool` (the
+    writers stamp PDFs and zips with times and ids, so fresh seeds differ in those bytes)."""
+    pool = pool or seeds()
     rng = random.Random(seed)
     for i in range(runs):
         fmt = formats[i % len(formats)]
@@ -134,7 +137,7 @@ def inputs(runs: int, seed: int, formats: tuple[str, ...]) -> "list[tuple[str, b
 # ------------------------------------------------------------------------------------- worker
 
 _WORKER = r"""
-import os, resource, sys, traceback
+import json, os, resource, sys
 limit = int(sys.argv[1]) * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from gongkai import parse_bytes, InputError
@@ -151,21 +154,21 @@ for line in sys.stdin:
     except BaseException as e:
         kind, note = "crash", type(e).__name__ + ": " + str(e)[:300]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    sys.stdout.write(f"{kind}\t{rss}\t{note.replace(chr(10), ' ').replace(chr(9), ' ')}\n")
+    sys.stdout.write(json.dumps([kind, rss, note]) + "\n")  # ASCII only: one line whatever the note holds
     sys.stdout.flush()
 """
 
 
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
+        # unbuffered binary stdout: select() then sees exactly what has not been read yet
         self.proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(memory_mb)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
 
     def run(self, path: str, timeout: float) -> tuple[str, int, str]:
         assert self.proc.stdin and self.proc.stdout
         try:
-            self.proc.stdin.write(path + "\n")
-            self.proc.stdin.flush()
+            self.proc.stdin.write(path.encode() + b"\n")
         except BrokenPipeError:
             return "died", 0, "worker gone"
         ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
@@ -174,8 +177,8 @@ class _Worker:
         line = self.proc.stdout.readline()
         if not line:
             return "died", 0, f"worker exited with {self.proc.wait()}"
-        kind, rss, note = line.rstrip("\n").split("\t", 2)
-        return kind, int(rss), note
+        kind, rss, note = json.loads(line)
+        return kind, rss, note
 
     def close(self) -> None:
         self.proc.kill()
