@@ -143,6 +143,7 @@ CASES = {
     "html-span-grid": lambda g: b"<html><body><table>" + (b"<tr>" + b'<td rowspan="100" colspan="100">1</td>' * 200
                                                          + b"</tr>") * 200 + b"</table></body></html>",
     "text-over-16mb": lambda g: b"a" * (17 * 1024 * 1024),
+    "text-300k-lines": lambda g: g["text"] + b"1\n" * 300_000,
     "image-truncated-jpeg": lambda g: b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 50,
     "image-bad-png": lambda g: b"\x89PNG\r\n\x1a\n" + b"\x00" * 200,
     "image-decompression-bomb": lambda g: _png_header(50_000, 50_000),

@@ -148,6 +148,10 @@ def split_pieces(lines: list[str]) -> list[Piece]:
                 empty_run += 1
             continue
         empty_run = 0
+        if line.count("|") > MAX_ROW_GAPS:  # not cells: a rule drawn with pipes, or an artefact
+            if text := line.replace("|", " ").strip():
+                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))
+            continue
         lone_pipe = line.strip() == "|"  # " |": a cell printed empty; "||" runs are grid padding too
         for index, part in enumerate(line.split("|")):
             if index:
@@ -162,8 +166,21 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     return pieces
 
 
+MAX_LINES = 200_000
+"""Lines (or blocks) in one report: long reports run to a few thousand. Past this the input is not
+a report, and its per-line objects would cost over 100 bytes a line."""
+
+
+def _check_lines(count: int) -> None:
+    if count > MAX_LINES:
+        from ..errors import InputError
+
+        raise InputError(f"内容超过 {MAX_LINES} 行（或段），不像是一份年度报告")
+
+
 def text_document(text: str, source_format: str = "text", encoding: str | None = None) -> Document:
     """A Document from already-normalised text."""
+    _check_lines(text.count("\n") + 1)
     lines = text.split("\n")
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))
 
@@ -179,6 +196,7 @@ def blocks_document(blocks: list[Block], source_format: str, encoding: str | Non
     from .normalize import normalize_text
 
     head = [Block(t) for t in (meta_lines or []) if t.strip()]
+    _check_lines(len(head) + len(blocks))
     blocks = head + blocks
     texts = [b.text.replace("\r", " ").replace("\n", "") if b.cell else b.text.replace("\r", " ").replace("\n", " ")
              for b in blocks]
