@@ -7,11 +7,10 @@ from __future__ import annotations
 import io
 import os
 import re
-import resource
+import signal
 import subprocess
 import sys
-import threading
-import time
+import tempfile
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,34 +26,39 @@ MEMORY_LIMIT = 1024  # MiB of peak resident memory
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def run_cli(*args: str) -> tuple[int, str, str, int]:
-    """(exit status, stdout, stderr, peak RSS in MiB) of `gongkai args`; the child gets a 4 GiB
-    address-space ceiling so a blow-up fails here instead of taking the machine."""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+_LAUNCH = r"""
+import os, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
 
-    proc = subprocess.Popen([GONGKAI, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, preexec_fn=limit)
-    streams: dict[str, bytes] = {}
-    readers = [threading.Thread(target=lambda k, f: streams.__setitem__(k, f.read()), args=(k, f))
-               for k, f in (("out", proc.stdout), ("err", proc.stderr))]
-    for t in readers:
-        t.start()
-    deadline = time.monotonic() + TIMEOUT
-    while True:  # wait4, not communicate(): the rusage of this child alone, not the maximum of all
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            os.wait4(proc.pid, 0)
+
+def run_cli(*args: str) -> tuple[int, str, str, int]:
+    """(exit status, stdout, stderr, peak RSS in MiB) of `gongkai args`.
+
+    A small launcher forks the command and reports its rusage: on Linux a child's peak RSS
+    includes the memory of the process it was forked from, so forking from this test process
+    would measure pytest. The command gets a 4 GiB address-space ceiling, so a blow-up fails
+    here instead of taking the machine.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        proc = subprocess.Popen([sys.executable, "-c", _LAUNCH, rss.name, GONGKAI, *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             pytest.fail(f"gongkai {' '.join(args)} did not finish in {TIMEOUT} s")
-        time.sleep(0.02)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    for t in readers:
-        t.join()
-    return (proc.returncode, streams["out"].decode("utf-8", "replace"), streams["err"].decode("utf-8", "replace"),
-            usage.ru_maxrss // 1024)
+        peak = int(rss.read() or 0) // 1024
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"), peak
 
 
 @pytest.fixture(scope="module")

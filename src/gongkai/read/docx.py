@@ -35,7 +35,8 @@ def _document_xml(data: bytes) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise InputError("Word 文件已损坏（不是有效的 zip 包）") from None
+        # a .docx cut short loses the zip's central directory, which sits at the end
+        raise InputError("Word 文件不完整或已损坏（zip 包缺少目录，可能下载或保存中断）") from None
     with archive:
         infos = archive.infolist()
         if sum(i.file_size for i in infos) > MAX_INFLATED or any(
