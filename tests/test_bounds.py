@@ -3,7 +3,11 @@ whatever the unknown cells hold; a reading that is an identity's unique completi
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gongkai import parse_bytes
 from gongkai.check import check_identities, run_checks, settle_uncertain
@@ -11,6 +15,7 @@ from gongkai.check.bounds import bounds_state, judge_reading
 from gongkai.forms import FORMS
 from gongkai.model import Cell, Report
 from gongkai.quality import assess
+from gongkai.synth import random_tables
 from helpers import seed_input
 
 FORM = FORMS["v2021"]
@@ -137,3 +142,36 @@ def test_accuracy_falls_with_the_share_of_unread_cells():
         unread(report, p)
     report.findings.extend(run_checks(report))
     assert assess(report)["accuracy"]["score"] == 100 * (total - 100) // total
+
+
+# ------------------------------------------------------------------------------ soundness property
+
+
+def _report(form_key: str, seed: int, unread_share: float) -> tuple[Report, dict]:
+    """A report of random valid tables with a random share of its cells unread, and the truth."""
+    rng = random.Random(seed)
+    form = FORMS[form_key]
+    truth = random_tables(form, rng, other_as_one=form_key == "v2021" and rng.random() < 0.3)
+    tables = {t: {r: {c: (Cell(None) if rng.random() < unread_share else Cell(v, str(v)))
+                      for c, v in cols.items()} for r, cols in rows.items()} for t, rows in truth.items()}
+    return Report(path="x", sha256="", template=form_key, tables=tables), truth
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(form_key=st.sampled_from(sorted(FORMS)), seed=st.integers(0, 2**32), share=st.sampled_from([0.0, 0.1, 0.4, 0.8]),
+       delta=st.sampled_from([-3, -1, 1, 2, 10]))
+def test_the_bounds_never_reject_the_truth_and_confirm_nothing_else(form_key, seed, share, delta):
+    """Whatever cells are unknown: the true value of any cell is never contradicted and no
+    identity reports an error on true values; a confirmed value is the true one."""
+    report, truth = _report(form_key, seed, share)
+    form = FORMS[form_key]
+    assert [f for f in check_identities(report, form) if f.severity == "error"] == []
+    rng = random.Random(seed)
+    for t in ("requests", "review_litigation"):
+        r = rng.choice(sorted(truth[t]))
+        c = rng.choice(sorted(truth[t][r]))
+        path, true = f"{t}.{r}.{c}", truth[t][r][c]
+        assert judge_reading(report, form, path, true) != "contradicted"
+        wrong = true + delta
+        if wrong >= 0:
+            assert judge_reading(report, form, path, wrong) != "confirmed"
