@@ -195,6 +195,9 @@ def test_special_files_are_never_opened_for_reading(tmp_path: Path):
                           (str(tmp_path / "missing.txt"), "找不到文件")):
         status, out, err, _ = run_cli("parse", target, "--json")
         assert status == 2 and out == "" and len(err.splitlines()) == 1 and words in err, err
+    # ingest hashes its inputs before parsing them: that must not open the pipe or read /dev/zero either
+    status, _, err, _ = run_cli("ingest", str(fifo), "/dev/zero", "--db", str(tmp_path / "c.duckdb"), "--jobs", "1")
+    assert "失败 2 个" in err and err.count("不是普通文件") == 2 and "Traceback" not in err
 
 
 def test_a_directory_given_as_a_report_file(tmp_path: Path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -78,6 +79,8 @@ def input_files(paths: list[Path]) -> list[str]:
 
 def _hash(path: str) -> tuple[str | None, int | None]:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None, None  # a FIFO would block, /dev/zero never end: the worker's read says why
         with open(path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest(), os.fstat(f.fileno()).st_size
     except OSError:
