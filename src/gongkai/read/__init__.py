@@ -88,6 +88,8 @@ def _check_image_size(data: bytes) -> None:
             width, height = image.size
     except Image.DecompressionBombError:  # Pillow's own limit, far above ours
         raise InputError(f"图片尺寸过大，超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素上限") from None
+    except Exception:  # noqa: BLE001 - a header Pillow cannot read: the OCR reader says what is wrong
+        return
     if width * height > MAX_IMAGE_PIXELS:
         raise InputError(f"图片尺寸过大（{width}×{height} 像素），超过 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素上限")
 
