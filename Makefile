@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast bench score clean
+.PHONY: install demo serve test test-fast bench fuzz score clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,12 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
+
+# Long mutation fuzz of every reader (text, html, docx, pdf, image): prints runs / crashes / hangs /
+# peak memory; FUZZ_RUNS=… to change the count (a few hundred also run in `make test`).
+FUZZ_RUNS ?= 10000
+fuzz: $(STAMP)
+	$(BIN)/python tools/fuzz.py --runs $(FUZZ_RUNS)
 
 # Score against the shared real-report corpus (developers and CI only; a user's machine has no ../shared).
 score: $(STAMP)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a corpus of synthetic, never-seen text reports in the scorer's case format.
 
-    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,scan,tiff]
+    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,scan,tiff] [--damaged]
 
 Each case is OUT_DIR/<name>/{input.<ext>, truth.json}; score them with
     python3 ../shared/tools/score.py --cmd '.venv/bin/gongkai parse {input} --json' --cases OUT_DIR
@@ -9,6 +9,10 @@ A share of the cases (--errors) carries one injected arithmetic error in 表三 
 the truth lists as an expected finding; the rest are clean (expect_findings = []).
 `scan` is an image-only PDF and `tiff` a multi-page TIFF of the rendered PDF, at 150 or 200 dpi,
 slightly rotated, blurred, noisy and JPEG-compressed (`gongkai.synth.scan`; needs the ocr extra).
+
+--damaged writes damaged reports instead (formats text, html, docx): one 表三 cell printed as a run of
+20–5,000 digits (longer than any real count: the truth is null and a P-1 naming the cell is
+expected), and for text a 1 MB junk line after the report. Every other cell must still be exact.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import json
 import random
 from pathlib import Path
 
-from gongkai.synth import Synthetic, scan, synthesize
+from gongkai.forms import FORMS
+from gongkai.render.text import Document, plain_cell, render_text
+from gongkai.synth import DEPARTMENTS, PLACES, Synthetic, random_tables, scan, synthesize
 
 
 def scan_case(seed: int, inject_error: bool, fmt: str, dpi: int) -> tuple[Synthetic, str]:
@@ -29,6 +35,43 @@ def scan_case(seed: int, inject_error: bool, fmt: str, dpi: int) -> tuple[Synthe
     return s, "pdf" if fmt == "scan" else "tiff"
 
 
+
+def damaged(seed: int, fmt: str) -> tuple[bytes, dict]:
+    """A report with one over-long number in 表三 (and a junk line, for text): (bytes, truth)."""
+    rng = random.Random(seed)
+    form = FORMS[rng.choice(sorted(FORMS))]
+    year = rng.randint(form.first_year, form.last_year or 2025)
+    organization = rng.choice(PLACES) + rng.choice(DEPARTMENTS)
+    tables = random_tables(form, rng)
+    target = ("requests", rng.choice(sorted(tables["requests"])), rng.choice(sorted(tables["requests"]["new_received"])))
+    long_number = "9" * rng.choice((20, 64, 500, 5000))
+
+    def cell(t: str, r: str, c: str, value) -> str:  # type: ignore[no-untyped-def]
+        return long_number if (t, r, c) == target else plain_cell(t, r, c, value)
+
+    doc = Document(form.key, organization, year, tables)
+    if fmt == "text":
+        data = (render_text(doc, rng.choice(["paragraph", "pipe", "tabs", "spaces"]), cell)
+                + "\n" + "政府信息公开 1 " * 60_000 + "\n").encode("utf-8")
+    elif fmt == "html":
+        from gongkai.render.html import render_html
+
+        data = render_html(doc, cell).encode("utf-8")
+    else:
+        from gongkai.render.docx import render_docx
+
+        data = render_docx(doc, cell)
+    truth_tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.items()}
+    t, r, c = target
+    if r in truth_tables[t] and c in truth_tables[t][r]:
+        truth_tables[t][r][c] = None
+    truth = {"report": {"organization": organization, "organization_core": organization, "year": year,
+                        "template": form.key, "published": None},
+             "tables": truth_tables, "expect_findings": [{"rule": "P-1", "cells": [".".join(target)]}],
+             "case": {"layout": fmt, "variant": form.key, "noise": [f"long_number:{len(long_number)}"]}}
+    return data, truth
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
@@ -36,12 +79,21 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--errors", type=float, default=0.3)
     ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf")
+    ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
     args = ap.parse_args()
     formats = args.formats.split(",")
     rng = random.Random(args.seed)
     for i in range(args.n):
         seed = rng.randrange(2**31)
         fmt = formats[i % len(formats)]
+        if args.damaged:
+            data, truth = damaged(seed, fmt)
+            case = args.out / f"damaged-{i:04d}"
+            case.mkdir(parents=True, exist_ok=True)
+            (case / f"input.{'txt' if fmt == 'text' else fmt}").write_bytes(data)
+            truth["case"]["seed"] = seed
+            (case / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            continue
         inject = rng.random() < args.errors
         if fmt in ("scan", "tiff"):
             s, ext = scan_case(seed, inject, fmt, dpi=rng.choice([150, 200]))

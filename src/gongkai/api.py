@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from .check import run_checks
@@ -10,7 +12,7 @@ from .errors import InputError
 from .extract import extract
 from .model import Report
 from .quality import assess
-from .read import read_document
+from .read import MAX_BYTES, read_document
 
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
                              ".wps", ".jpg", ".jpeg", ".png"})
@@ -28,21 +30,39 @@ def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Repo
     return report
 
 
-MAX_BYTES = 64 * 1024 * 1024  # the input cap of every face (CLI, ingest, web upload)
+def parse_path(path: str | Path, checks: bool = True) -> Report:
+    """Parse the report file at `path`.
+
+    Only a regular file is read: a FIFO would block forever, `/dev/zero` or `/dev/urandom` would
+    never end, a directory cannot be parsed. The file is opened without blocking and checked again
+    on the open descriptor (the path may change in between), and at most the size cap plus one
+    byte is read, so a file that grows while it is read is refused, not read without end.
+    """
+    data = read_input_file(path)
+    return parse_bytes(data, str(path), checks=checks)
 
 
 def check_size(size: int) -> None:
-    """Refuse an input over the cap, before reading it."""
+    """Refuse an input over the cap before parsing it (bytes that came from an upload, not a file)."""
     if size > MAX_BYTES:
-        raise InputError(f"文件过大（{size / 1048576:.1f} MB），超过 64 MB 上限")
+        raise InputError(f"文件过大（{size / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限")
 
 
-def read_input(path: str | Path) -> bytes:
-    """The bytes of the report file at `path`; InputError in words when it cannot be read."""
-    p = Path(path)
+def read_input_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at `path` (InputError, in Chinese, for anything else)."""
     try:
-        check_size(p.stat().st_size)
-        return p.read_bytes()
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"这是一个目录，不是文件：{path}")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"不是普通文件（设备、管道或套接字），不读取：{path}")
+        if st.st_size > max_bytes:
+            raise InputError(f"文件过大（{st.st_size / 1048576:.1f} MB），超过 {max_bytes // 1048576} MB 上限")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise InputError(f"不是普通文件（设备、管道或套接字），不读取：{path}")
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise InputError(f"找不到文件：{path}") from None
     except IsADirectoryError:
@@ -50,12 +70,12 @@ def read_input(path: str | Path) -> bytes:
     except PermissionError:
         raise InputError(f"没有读取权限：{path}") from None
     except OSError as e:
-        raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
-
-
-def parse_path(path: str | Path, checks: bool = True) -> Report:
-    """Parse the report file at `path`."""
-    return parse_bytes(read_input(path), str(path), checks=checks)
+        raise InputError(f"无法读取文件：{path}（{e.strerror or type(e).__name__}）") from None
+    except ValueError:  # a path with a NUL byte
+        raise InputError(f"文件路径无效：{path!r}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"文件过大（读取中超过 {max_bytes // 1048576} MB 上限，文件可能仍在增长）：{path}")
+    return data
 
 
 def report_files(root: str | Path) -> list[Path]:

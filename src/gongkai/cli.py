@@ -79,17 +79,31 @@ def _with_progress(item: str, keep: Path | None = None) -> Report:
             err.file.write("\n")
 
 
+def _one_line(text: str, limit: int = 300) -> str:
+    """`text` safe to print as (part of) one line: control characters (a newline in a file name or
+    in a library's message) shown as escapes, and no longer than `limit` characters."""
+    out = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[:limit])
+    return escape(out + ("…" if len(text) > limit else ""))
+
+
+def _problem(item: str, e: Exception) -> None:
+    """One line on stderr for an input that could not be read (or broke something inside)."""
+    if isinstance(e, InputError):
+        err.print(f"[red]无法读取[/red] {_one_line(item)}：{_one_line(str(e))}")
+    else:
+        err.print(f"[red]内部错误[/red] {_one_line(item)}：{type(e).__name__}: {_one_line(str(e))}（请报告此问题）")
+
+
 def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[str, Report | None]]:
     """Parse every input; an unreadable one is reported on stderr and yields None."""
     for item in _inputs(items):
         try:
-            yield item, _with_progress(item, keep)
-        except InputError as e:
-            err.print(f"[red]无法读取[/red] {escape(item)}：{escape(str(e))}")
-            yield item, None
+            report = _with_progress(item, keep)
         except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-            err.print(f"[red]内部错误[/red] {escape(item)}：{type(e).__name__}: {escape(str(e))}（请报告此问题）")
+            _problem(item, e)
             yield item, None
+            continue
+        yield item, report
 
 
 def _dump(doc: dict, indent: int | None) -> str:
@@ -111,12 +125,17 @@ def parse(
     if directory and not report_files(path):
         err.print(f"[red]没有找到报告文件[/red] {escape(path)}")
         raise typer.Exit(2)
-    for _, report in _parse_each([path], keep):
+    for item, report in _parse_each([path], keep):
         if report is None:
             failed = True
             continue
-        doc = report.to_json(provenance=provenance)
-        print(_dump(doc, 1 if one_document or (as_json and not jsonl) else None))
+        try:  # a document that cannot be written is one more failed input, not the end of the run
+            text = _dump(report.to_json(provenance=provenance), 1 if one_document or (as_json and not jsonl) else None)
+        except Exception as e:  # noqa: BLE001
+            _problem(item, e)
+            failed = True
+            continue
+        print(text)
     if failed:
         raise typer.Exit(2)
 
@@ -177,20 +196,26 @@ def check(
             unreadable = True
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
-        if prior is not None:
-            report.findings.extend(check_pair(report, prior))
-            report.findings.extend(compare_text(report, prior))
-            report.quality = assess(report)
+        try:  # one report that breaks the comparison or the printing does not end the run
+            if prior is not None:
+                report.findings.extend(check_pair(report, prior))
+                report.findings.extend(compare_text(report, prior))
+                report.quality = assess(report)
+            if as_json:
+                doc = report.to_json(provenance=False)
+                print(_dump({"source": doc["source"], "report": doc["report"], "findings": doc["findings"]}, None))
+            else:
+                verdict = _print_report(console, path, report)
+                verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        except Exception as e:  # noqa: BLE001
+            _problem(path, e)
+            unreadable = True
+            verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
+            continue
         has_error |= any(f.severity == "error" for f in report.findings)
         if opinion is not None:
             report.lines = []  # the opinion needs the cells and findings, not the text
             checked.append(report)
-        if as_json:
-            doc = report.to_json(provenance=False)
-            print(_dump({"source": doc["source"], "report": doc["report"], "findings": doc["findings"]}, None))
-        else:
-            verdict = _print_report(console, path, report)
-            verdicts[verdict] = verdicts.get(verdict, 0) + 1
     if count == 0:
         err.print("[red]没有找到报告文件[/red]")
         raise typer.Exit(2)
@@ -237,6 +262,9 @@ def explain(
     table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
 ) -> None:
     """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
+    if not is_url(path) and Path(path).is_dir():
+        err.print(f"[red]无法读取[/red] {_one_line(path)}：这是一个目录，explain 只读一个报告文件")
+        raise typer.Exit(2)
     results = list(_parse_each([path]))
     report = results[0][1] if results else None
     if report is None:

@@ -49,6 +49,12 @@ def _deduction(report: Report, finding: Finding) -> int:
     return _WEIGHT[finding.severity]
 
 
+def _unread_cells(report: Report) -> int:
+    """Cells left null because they could not be read (a printed blank has printed text "")."""
+    return sum(1 for rows in report.tables.values() for cells in rows.values() for c in cells.values()
+               if c.value is None and c.printed is None)
+
+
 def _not_judged(report: Report) -> dict[str, str]:
     notes: dict[str, str] = {}
     if not report.tables:
@@ -73,6 +79,11 @@ def assess(report: Report) -> dict[str, Any]:
                   for f in report.findings if dimension_of(f.rule) == dimension]
         score = max(0, 100 - sum(b["deduction"] for b in behind))
         out[dimension] = {"score": score, "findings": behind}
+        if dimension == "accuracy" and (unread := _unread_cells(report)):
+            total = sum(len(cells) for rows in report.tables.values() for cells in rows.values())
+            score = min(score, 99, 100 * (total - unread) // total)
+            out[dimension] = {"score": score, "findings": behind, "unread_cells": unread,
+                              "note": f"{unread} 格未能读取，准确性只就已读出的 {total - unread} 格判断"}
         scores.append(score)
     out["overall"] = round(sum(scores) / len(scores)) if scores else None
     return out

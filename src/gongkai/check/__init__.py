@@ -7,73 +7,57 @@ is a warning that says so; one that fails on printed numbers is an error.
 
 from __future__ import annotations
 
-from ..forms import FORMS, Form, Identity, Table, form_for_year
-from ..model import Finding, Report
+from ..forms import FORMS, Form, form_for_year
+from ..model import Cell, Finding, Report
+from .bounds import Instance, bounds_state, identity_instances, is_certain, is_unread, judge_reading
 from .dates import check_dates
 from .format import fmt, join_terms
 from .narrative import check_fee_notices, check_text_against_tables
 from .sections import check_sections
 
-__all__ = ["run_checks", "check_identities", "suspect_cells"]
+__all__ = ["run_checks", "check_identities", "judge_reading", "settle_uncertain", "suspect_cells"]
 
 
-def _substitute(table: Table, report: Report, terms: tuple[str, ...]) -> tuple[str, ...]:
-    """Replace official rows a report printed as one row (instead_of) by that row."""
-    rows = report.tables.get(table.key, {})
-    out: list[str] = []
-    for term in terms:
-        if term in rows:
-            out.append(term)
-            continue
-        alt = next((r.key for r in table.rows if term in r.instead_of and r.key in rows), None)
-        if alt is None:
-            return ()
-        if alt not in out:
-            out.append(alt)
-    return tuple(out)
+def _evaluate(report: Report, inst: Instance, side_names: tuple[str, str]) -> Finding | None:
+    """Check Σ lhs == Σ rhs of one identity instance; a Finding when it does not hold.
 
-
-def _evaluate(report: Report, table: Table, identity: Identity, lhs: list[tuple[str, str]],
-              rhs: list[tuple[str, str]], where: str, side_names: tuple[str, str]) -> Finding | None:
-    """Check Σ lhs == Σ rhs over (row, col) cells; a Finding when it does not hold."""
+    Printed blanks count as 0, and a difference they could explain is a warning that says so.
+    Cells the reader could not place (null with a P-1) are unknown counts ≥ 0: the identity is
+    still an error when the known cells break it whatever those hold (known parts above a known
+    total), and says nothing otherwise.
+    """
+    table, identity = inst.table, inst.identity
     rows = report.tables[table.key]
-    sums = [0.0, 0.0]
-    seen = False
-    try:
-        for side, terms in enumerate((lhs, rhs)):
-            for r, c in terms:
-                cell = rows[r][c]
-                if cell.printed is None:
-                    return None  # a cell the reader could not place (already a P-1 finding)
-                if cell.value is not None:
-                    sums[side] += cell.value
-                    seen = True
-    except KeyError:  # a cell the report does not have: the identity does not apply
+    cells = {rc: rows[rc[0]][rc[1]] for rc in inst.cells}
+    values = {rc: c.value for rc, c in cells.items()}
+    left = sum(values[rc] or 0 for rc in inst.lhs)
+    right = sum(values[rc] or 0 for rc in inst.rhs)
+    if all(v is None for v in values.values()) or abs(left - right) < 1e-9:
         return None
-    left, right = sums
-    if not seen or abs(left - right) < 1e-9:
-        return None
-    cells = lhs + rhs
-    values = {rc: rows[rc[0]][rc[1]].value for rc in cells}
-    blanks = [rc for rc, v in values.items() if v is None]
+    unread = [rc for rc, c in cells.items() if is_unread(c)]
+    blanks = [rc for rc, v in values.items() if v is None and rc not in unread]
     name = (lambda rc: table.row(rc[0]).name) if identity.axis == "rows" else (lambda rc: table.column(rc[1]).name)
-    lhs_text = join_terms([(name(rc), values[rc]) for rc in lhs], total=left)
-    rhs_text = join_terms([(name(rc), values[rc]) for rc in rhs], total=right)
-    message = (f"表{table.number}{where}：{side_names[0]} {lhs_text}，而{side_names[1]} {rhs_text}，"
+    lhs_text = join_terms([(name(rc), values[rc]) for rc in inst.lhs], total=left)
+    rhs_text = join_terms([(name(rc), values[rc]) for rc in inst.rhs], total=right)
+    message = (f"表{table.number}{inst.where}：{side_names[0]} {lhs_text}，而{side_names[1]} {rhs_text}，"
                f"相差 {fmt(abs(left - right))}")
     severity = "error"
-    if blanks:
+    named = list(inst.cells)
+    if unread:
+        if bounds_state([values[rc] for rc in inst.lhs], [values[rc] for rc in inst.rhs]) != "fails":
+            return None  # the unread cells (each already a P-1) could make it hold
+        named = [rc for rc in inst.cells if values[rc] is not None]
+        others = f"另有 {len(unread)} 格未能读取" + (f"、{len(blanks)} 格为空" if blanks else "")
+        message += f"（{others}；件数不为负，这些格无论是多少都不能使其成立）"
+    elif blanks:
         # Counts are never negative: a blank can only add to its side. If no such numbers in the
         # blanks could make the sides equal, the blanks do not excuse the difference.
-        blank_left = any(rc in blanks for rc in lhs)
-        blank_right = any(rc in blanks for rc in rhs)
-        could_hold = (blank_left and right > left) or (blank_right and left > right)
-        if could_hold:
+        if bounds_state([values[rc] for rc in inst.lhs], [values[rc] for rc in inst.rhs]) == "open":
             severity = "warning"
             message += f"（其中 {len(blanks)} 格为空，按 0 计；空格若填了数可能成立）"
         else:
             message += f"（其中 {len(blanks)} 格为空，按 0 计；空格填任何非负数也不能成立）"
-    return Finding(identity.rule, severity, message, [f"{table.key}.{r}.{c}" for r, c in cells])
+    return Finding(identity.rule, severity, message, [inst.path(rc) for rc in named])
 
 
 _SIDE_NAMES = {
@@ -84,32 +68,13 @@ _SIDE_NAMES = {
 
 
 def check_identities(report: Report, form: Form) -> list[Finding]:
-    """T3-1 … T3-3 and T4-1 … T4-3, as the form defines them."""
+    """T3-1 … T3-3 and T4-1 … T4-3, as the form defines them (see `bounds` for unknown cells)."""
     findings: list[Finding] = []
-    for table in form.tables:
-        rows = report.tables.get(table.key)
-        if not rows:
-            continue
-        for identity in table.identities:
-            sides = _SIDE_NAMES.get(identity.rule, ("总计", "维持、纠正、其他结果与尚未审结之和"))
-            if identity.axis == "rows":
-                lhs_rows = _substitute(table, report, identity.lhs)
-                rhs_rows = _substitute(table, report, identity.rhs)
-                if not lhs_rows or not rhs_rows:
-                    continue
-                for col in identity.over or tuple(c.key for c in table.columns):
-                    f = _evaluate(report, table, identity, [(r, col) for r in lhs_rows],
-                                  [(r, col) for r in rhs_rows], f"「{table.column(col).name}」列", sides)
-                    if f:
-                        findings.append(f)
-            else:
-                for row in identity.over or tuple(rows):
-                    if row not in rows:
-                        continue
-                    f = _evaluate(report, table, identity, [(row, c) for c in identity.lhs],
-                                  [(row, c) for c in identity.rhs], f"「{table.row(row).name}」行", sides)
-                    if f:
-                        findings.append(f)
+    for inst in identity_instances(report, form):
+        sides = _SIDE_NAMES.get(inst.identity.rule, ("总计", "维持、纠正、其他结果与尚未审结之和"))
+        f = _evaluate(report, inst, sides)
+        if f:
+            findings.append(f)
     return findings
 
 
@@ -167,35 +132,59 @@ def check_structure(report: Report, form: Form) -> list[Finding]:
 
 
 def settle_uncertain(report: Report, form: Form) -> list[Finding]:
-    """Keep OCR's low-confidence readings only where the identities confirm them.
+    """Keep OCR's low-confidence readings only where an identity confirms them.
 
-    A provisional value that takes part in a failing identity — or in none at all, so nothing can
-    confirm it — is withdrawn: the cell becomes null with a P-1 naming the reading. The identities
-    decide which readings to trust; they never supply a value.
+    A provisional value is kept when some identity it takes part in has every other cell known
+    (read with confidence, or a reading confirmed before) and holds with it: it is that
+    identity's unique completion. Confirmed readings count as known for the next round, until
+    nothing changes. A reading that some identity contradicts (whatever the unknown cells hold),
+    or that nothing can confirm, is withdrawn: the cell becomes null with a P-1 naming the
+    reading. The identities decide which readings to trust; they never supply a value.
     """
     uncertain = {f"{t}.{r}.{c}": cell for t, rows in report.tables.items() for r, cells in rows.items()
                  for c, cell in cells.items() if cell.confidence is not None and cell.value is not None}
     if not uncertain:
         return []
+    confirmed: set[str] = set()
+
+    def trusted(path: str, cell: Cell) -> bool:
+        return is_certain(cell) or path in confirmed
+
+    verdicts: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for path, cell in uncertain.items():
+            if path in confirmed:
+                continue
+            verdicts[path] = judge_reading(report, form, path, cell.value, trusted)  # type: ignore[arg-type]
+            if verdicts[path] == "confirmed":
+                confirmed.add(path)
+                changed = True
     findings: list[Finding] = []
-    checked: set[str] = set()
-    for _ in range(len(uncertain)):
-        failing = check_identities(report, form)
-        for table in form.tables:
-            for identity in table.identities:
-                checked |= {path for path in uncertain if path.startswith(table.key + ".")
-                            and (path.split(".")[1 if identity.axis == "rows" else 2] in identity.lhs + identity.rhs)}
-        doubtful = [p for f in failing for p in f.cells if p in uncertain and uncertain[p].value is not None]
-        doubtful += [p for p, c in uncertain.items() if p not in checked and c.value is not None]
-        if not doubtful:
-            break
-        for path in dict.fromkeys(doubtful):
-            cell = uncertain[path]
-            reason = "与勾稽关系不符" if path in checked else "没有勾稽关系可以核实"
-            findings.append(Finding("P-1", "warning", f"{path}：识别结果「{cell.printed}」置信度低"
-                                    f"（{cell.confidence:.2f}），{reason}，不采用，该格留空", [path]))
-            cell.value, cell.printed = None, None
+    for path, cell in uncertain.items():
+        if path in confirmed:
+            continue
+        reason = ("与勾稽关系不符" if verdicts.get(path) == "contradicted"
+                  else "没有其他各格均已读出的勾稽关系可以核实")
+        findings.append(Finding("P-1", "warning", f"{path}：识别结果「{cell.printed}」置信度低"
+                                f"（{cell.confidence:.2f}），{reason}，不采用，该格留空", [path]))
+        cell.value, cell.printed = None, None
     return findings
+
+
+def unread_without_finding(report: Report, new: list[Finding] | None = None) -> list[Finding]:
+    """A P-1 for every cell left null because it could not be read that no finding names yet.
+
+    Readers report the cells they could not place; this makes sure of it, so an unread cell is
+    never passed off as a printed blank (Q-FMT-2, info) or not mentioned at all.
+    """
+    named = {c for f in report.findings + (new or []) if f.rule == "P-1" for c in f.cells}
+    missing = [f"{t}.{r}.{c}" for t, rows in report.tables.items() for r, cells in rows.items()
+               for c, cell in cells.items() if is_unread(cell) and f"{t}.{r}.{c}" not in named]
+    if not missing:
+        return []
+    return [Finding("P-1", "warning", f"{len(missing)} 格未能读取（原文中的数值无法可靠定位），这些格留空", missing)]
 
 
 def run_checks(report: Report) -> list[Finding]:
@@ -205,7 +194,7 @@ def run_checks(report: Report) -> list[Finding]:
     if form is None:
         return check_dates(report)
     settled = settle_uncertain(report, form)
-    return (settled + check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
+    return (settled + unread_without_finding(report, settled) + check_identities(report, form) + check_ranges(report, form) + check_structure(report, form)
             + check_sections(report, form) + check_text_against_tables(report, form)
             + check_fee_notices(report, form) + check_dates(report))
 

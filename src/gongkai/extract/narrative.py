@@ -23,6 +23,7 @@ from ..forms.model import compact
 from ..forms.narrative import NARRATIVE_FIGURES, NarrativeFigure
 from ..model import Report, Scope, Statement
 from .body import Body, body_of
+from .values import MAX_INT_DIGITS
 
 __all__ = ["read_narrative", "scope_of"]
 
@@ -60,6 +61,10 @@ _AGGREGATE = ("括", "含", "及", "和", "盖", "与")
 _SELF_OFFICE = re.compile(r"[我本](?:办|机关|单位)|政府办|办公室|办公厅")
 _SELF_ANY = re.compile(r"[我本][局委办厅院署县市区镇乡省州旗]")
 _WIDER = {1: "国", 2: "国省", 3: "国省市州盟", 4: "国省市州盟县区旗"}
+
+
+MAX_STATEMENTS = 1000
+"""Statements kept per report (a report makes a few dozen; only the first per figure is its value)."""
 
 
 def read_narrative(lines: list[str], report: Report, text: str | None = None) -> None:
@@ -187,6 +192,8 @@ def _read(figure: NarrativeFigure, text: str, starts: list[int], numbers: list[i
         return
     seen: set[int] = set()
     for m in figure.regex.finditer(text):
+        if len(report.statements) >= MAX_STATEMENTS:
+            return  # a real report states a few dozen figures; a repeated line would cost memory without end
         s_start, s_end, sentence = _sentence(text, m.start())
         if figure.context and not any(c in sentence or c in heading for c in figure.context):
             continue
@@ -209,6 +216,8 @@ def _read(figure: NarrativeFigure, text: str, starts: list[int], numbers: list[i
         report.statements.append(st)
     for zero in figure.zero_regexes:
         for m in zero.finditer(text):
+            if len(report.statements) >= MAX_STATEMENTS:
+                return
             s_start, _, sentence = _sentence(text, m.start())
             if s_start in seen or (figure.context and not any(c in sentence or c in heading for c in figure.context)):
                 continue
@@ -228,6 +237,8 @@ def _after_qizhong(text: str, s_start: int, pos: int) -> bool:
 def _value(figure: NarrativeFigure, m: re.Match[str]) -> tuple[int | float | None, bool]:
     """(value, approximate) of a match; None when the number cannot be this figure's."""
     raw = m.group("num").replace(",", "")
+    if len(raw.partition(".")[0]) > MAX_INT_DIGITS:
+        return None, False  # digits run together or a damaged file: not a figure
     value: float = float(raw)
     approximate = bool(m.group("approx")) or m.group("pre") in ("约", "近", "逾", "超过")
     if m.group("mult"):
@@ -289,6 +300,7 @@ def _breakdown(text: str, pos: int, s_end: int) -> dict[str, int]:
     out: dict[str, int] = {}
     for m in _BREAKDOWN_ITEM.finditer(span):
         label = m.group(1).strip(" ,:()、").removeprefix("全年")
-        if ("信息" in label or "文件" in label or label.endswith("类")) and label not in out:
+        if ("信息" in label or "文件" in label or label.endswith("类")) and label not in out \
+                and len(m.group(2)) <= MAX_INT_DIGITS:
             out[label] = int(m.group(2))
     return out

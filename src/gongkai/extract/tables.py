@@ -457,6 +457,8 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
             piece, value = slot
             if piece.blank == UNREADABLE_CELL:
                 cells[col] = _uncertain(read, p, col, piece, row_label, row_line, label)
+            elif value is not None and value.refused:
+                cells[col] = _refused(read, p, col, piece, row_label, row_line, label)
             elif value is None or value.unit and table.column(col).kind == "money" or col in p.units:
                 cells[col] = _cell(piece, value, table.column(col), row_label, row_line, label, p.units.get(col))
             else:
@@ -468,6 +470,9 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
         column = table.column(col)
         if len(options) == 1 and candidates[0][i] is not None and candidates[0][i][0].blank == UNREADABLE_CELL:
             cells[col] = _uncertain(read, p, col, candidates[0][i][0], row_label, row_line, labels[i])
+        elif len(options) == 1 and candidates[0][i] is not None and candidates[0][i][1] is not None \
+                and candidates[0][i][1].refused:
+            cells[col] = _refused(read, p, col, candidates[0][i][0], row_label, row_line, labels[i])
         elif len(options) == 1 and candidates[0][i] is not None:
             piece, value = candidates[0][i]
             cells[col] = _cell(piece, value, column, row_label, row_line, labels[i], p.units.get(col))
@@ -477,6 +482,15 @@ def _write(read: TableRead, table: Table, p: _RowValues) -> None:
         else:
             cells[col] = Cell(None, row_label=row_label, row_line=row_line, column_label=labels[i])
             read.unplaced.append((f"{p.row.key}.{col}", "该行数值少于列数，无法确定空格位置"))
+
+
+def _refused(read: TableRead, p: _RowValues, col: str, piece: Piece, row_label: str, row_line: int,
+             label: str | None) -> Cell:
+    """A number too long to be any real count (values.MAX_INT_DIGITS): null + P-1, never a value."""
+    digits = sum(ch.isdigit() for ch in piece.text)
+    shown = piece.text if len(piece.text) <= 20 else piece.text[:12] + "…"
+    read.unplaced.append((f"{p.row.key}.{col}", f"印有 {digits} 位数字「{shown}」，超出任何实际件数或金额，不作为数值"))
+    return Cell(None, None, piece.line, row_label, row_line, label, piece.where)
 
 
 def _uncertain(read: TableRead, p: _RowValues, col: str, piece: Piece, row_label: str, row_line: int,

@@ -29,6 +29,13 @@ class Value:
     unit: str
     signed: bool  # printed with an explicit + or -
     plain: int | float | None = None  # the number as JSON gives it (computed once per printed text)
+    refused: bool = False  # printed as a number, but longer than any real count: never used as one
+
+
+MAX_INT_DIGITS = 12
+"""No count or amount in a report reaches a trillion (13 digits); a longer run of digits is an
+artefact (numbers run together, a damaged file) and would overflow a float or the database."""
+MAX_FRACTION_DIGITS = 6
 
 
 @lru_cache(maxsize=4096)
@@ -41,6 +48,10 @@ def parse_value(text: str) -> Value | None:
     m = _NUMBER.match(t)
     if not m:
         return None
+    digits = len(m["int"]) - m["int"].count(",")
+    if digits > MAX_INT_DIGITS or len(m["frac"] or "") > MAX_FRACTION_DIGITS + 1:
+        # It holds a value's place in the row (so the others stay aligned) but is never a value.
+        return Value(None, (m["unit"] or "").replace("萬", "万"), bool(m["sign"]), None, refused=True)
     try:
         number = Decimal(m["int"].replace(",", "") + (m["frac"] or ""))
     except InvalidOperation:  # pragma: no cover - the regex admits only digits

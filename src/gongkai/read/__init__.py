@@ -6,6 +6,7 @@ told apart by their bytes, not by the file name.
 
 from __future__ import annotations
 
+
 from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block, Document, Piece, blocks_document, text_document
@@ -44,11 +45,34 @@ def sniff_format(data: bytes) -> str:
     return "html" if looks_like_html(data) else "text"
 
 
+_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "doc": "Word/WPS", "image": "图片", "html": "网页", "text": "文本"}
+
+
 def read_document(data: bytes) -> Document:
-    """Any supported report file's bytes as a Document (InputError when they cannot be read)."""
+    """Any supported report file's bytes as a Document (InputError when they cannot be read).
+
+    Whatever a reader or the library under it raises on damaged or hostile bytes (a broken zip,
+    XML nested past the recursion limit, a codec error, memory exhausted) becomes an InputError
+    naming the format: to a user it is one more file that cannot be read, never a traceback, and
+    a batch goes on with the next file.
+    """
     if len(data) > MAX_BYTES:
         raise InputError(f"文件过大（{len(data) / 1048576:.1f} MB），超过 {MAX_BYTES // 1048576} MB 上限")
     fmt = sniff_format(data)
+    try:
+        return _read(data, fmt)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{_FORMAT_NAMES[fmt]}文件结构嵌套过深，无法读取（文件已损坏或是构造的异常文件）") from None
+    except MemoryError:
+        raise InputError(f"{_FORMAT_NAMES[fmt]}文件读取时内存不足（文件已损坏或是构造的异常文件）") from None
+    except Exception as e:  # noqa: BLE001 - any library's error on bad bytes: the file cannot be read
+        raise InputError(f"{_FORMAT_NAMES[fmt]}文件已损坏或格式异常，无法读取（{type(e).__name__}）") from None
+
+
+def _read(data: bytes, fmt: str) -> Document:
+    """The reader for `fmt`; it may raise anything its libraries raise (read_document wraps it)."""
     if fmt == "pdf":
         from .pdf import pdf_blocks
 

@@ -62,6 +62,15 @@ _VALUE_ENDS = frozenset("0123456789—/-无元件条项个")  # the last charact
 _IS_VALUE = re.compile(rf"^{_VALUE}$")
 
 
+MAX_ROW_GAPS = 300
+"""A printed table row is a label and a few numbers, so a few dozen gaps at most; a line with more
+spaces and tabs than this is prose or an artefact (and splitting it would cost a piece a word)."""
+
+
+def _too_many_gaps(line: str) -> bool:
+    return line.count(" ") + line.count("\t") > MAX_ROW_GAPS
+
+
 def _row_cells(line: str) -> list[str] | None:
     """The cells of a line that prints a whole table row, or None for an ordinary line.
 
@@ -69,6 +78,8 @@ def _row_cells(line: str) -> list[str] | None:
     single spaces (`规章 0 0 0`) splits too. Ordinary prose never ends in two spaced numbers.
     """
     stripped = line.strip()
+    if _too_many_gaps(stripped):
+        return None
     if "\t" in stripped:
         parts = [p.strip(" ?") for p in line.strip(" \r").split("\t")]  # leading tabs are empty cells
     elif "  " in stripped:
@@ -111,8 +122,10 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     usual = paragraph_gap(lines)
     empty_run = 0
     for number, line in enumerate(lines, start=1):
-        if "|" not in line and ("\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
-                                                   and ("  " in line or _TRAILING_VALUES.search(line)))):
+        # (the gap count first: the regex keeps state per repetition, 280 bytes a word on a long line)
+        if "|" not in line and not _too_many_gaps(line) and (
+                "\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
+                                 and ("  " in line or _TRAILING_VALUES.search(line)))):
             cells = _row_cells(line)
             if cells is not None:  # one table row on one line, as a browser copies a page
                 empty_run = 0
@@ -135,6 +148,10 @@ def split_pieces(lines: list[str]) -> list[Piece]:
                 empty_run += 1
             continue
         empty_run = 0
+        if line.count("|") > MAX_ROW_GAPS:  # not cells: a rule drawn with pipes, or an artefact
+            if text := line.replace("|", " ").strip():
+                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))
+            continue
         lone_pipe = line.strip() == "|"  # " |": a cell printed empty; "||" runs are grid padding too
         for index, part in enumerate(line.split("|")):
             if index:
@@ -149,8 +166,21 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     return pieces
 
 
+MAX_LINES = 200_000
+"""Lines (or blocks) in one report: long reports run to a few thousand. Past this the input is not
+a report, and its per-line objects would cost over 100 bytes a line."""
+
+
+def _check_lines(count: int) -> None:
+    if count > MAX_LINES:
+        from ..errors import InputError
+
+        raise InputError(f"内容超过 {MAX_LINES} 行（或段），不像是一份年度报告")
+
+
 def text_document(text: str, source_format: str = "text", encoding: str | None = None) -> Document:
     """A Document from already-normalised text."""
+    _check_lines(text.count("\n") + 1)
     lines = text.split("\n")
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))
 
@@ -166,6 +196,7 @@ def blocks_document(blocks: list[Block], source_format: str, encoding: str | Non
     from .normalize import normalize_text
 
     head = [Block(t) for t in (meta_lines or []) if t.strip()]
+    _check_lines(len(head) + len(blocks))
     blocks = head + blocks
     texts = [b.text.replace("\r", " ").replace("\n", "") if b.cell else b.text.replace("\r", " ").replace("\n", " ")
              for b in blocks]

@@ -13,8 +13,19 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block
+
+MAX_NESTING = 3000
+"""Open container elements at once. Real pages nest a few dozen deep; the HTML parser's work grows
+with the square of this depth (100,000 nested `<div>` take it 20 s), so deeper is refused before
+parsing."""
+MAX_CELLS = 200_000
+"""Table cells in one page, spans counted as the grid positions they cover: a report prints a few
+hundred; a crafted `rowspan`/`colspan` grid could otherwise claim billions of positions."""
+_CONTAINER_TAG = re.compile(rb"<(/?)(?:div|section|article|blockquote|ul|ol|dl|table|main|aside|nav|header|footer|"
+                            rb"form|fieldset|figure|center|details|menu|address|tbody|thead|tfoot)[\s>/]", re.I)
 
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "nav", "footer", "iframe", "select",
                    "button", "form", "svg", "object", "embed", "input", "textarea"})
@@ -55,15 +66,34 @@ def _text(node: LexborNode) -> str:
     return _SPACE.sub(" ", node.text(deep=True, separator="", strip=False)).strip()
 
 
-def _tables_within(node: LexborNode) -> int:
-    """How many tables `node` holds, itself included (`css` would count the node itself too)."""
-    return sum(1 for n in node.traverse() if n.tag == "table")
+def _tables_within(node: LexborNode, enough: int) -> int:
+    """How many tables `node` holds, itself included, counting no further than `enough` (the
+    callers only ask "any?" or "more than one?", and a full count would make nesting quadratic)."""
+    found = 0
+    for n in node.traverse():
+        if n.tag == "table":
+            found += 1
+            if found >= enough:
+                break
+    return found
 
 
 def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
     ident = " ".join(v for k, v in attrs.items() if k in ("id", "class", "role") and v)
-    return bool(ident) and bool(_CHROME.search(ident)) and not _tables_within(node)
+    return bool(ident) and bool(_CHROME.search(ident)) and not _tables_within(node, 1)
+
+
+def _check_nesting(data: bytes) -> None:
+    """Refuse markup nested past MAX_NESTING before the parser spends minutes on it."""
+    depth = 0
+    for m in _CONTAINER_TAG.finditer(data):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise InputError(f"网页元素嵌套超过 {MAX_NESTING} 层，不像是年度报告页面（文件已损坏或是构造的异常文件）")
 
 
 class _Walker:
@@ -73,6 +103,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.line: list[str] = []
         self.tables = 0
+        self.cells = 0  # grid positions claimed so far, against MAX_CELLS
 
     def flush(self) -> None:
         text = _SPACE.sub(" ", "".join(self.line)).strip()
@@ -80,39 +111,50 @@ class _Walker:
             self.blocks.append(Block(text))
         self.line = []
 
-    def walk(self, node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
+    def walk(self, root: LexborNode) -> None:
+        """Depth first, with an explicit stack: nesting depth costs memory, never the call stack."""
+        stack = [(root.iter(include_text=True), False)]
+        while stack:
+            children, block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if block:
+                    self.flush()
+                continue
             tag = child.tag
             if tag == "-text":
                 self.line.append(child.text_content or "")
                 continue
             if tag in _SKIP or tag == "-comment" or _is_chrome(child):
                 continue
-            if tag == "table" and _tables_within(child) == 1:  # a data table, not a layout one
+            if tag == "table" and _tables_within(child, 2) == 1:  # a data table, not a layout one
                 self.flush()
                 self.grid(child)
                 continue
             block = tag in _BLOCK
             if block:
                 self.flush()
-            self.walk(child)
-            if block:
-                self.flush()
+            stack.append((child.iter(include_text=True), block))
 
     def grid(self, table: LexborNode) -> None:
         """A data table's cells, row-major, spans expanded for provenance."""
         index = self.tables
         self.tables += 1
         taken: set[tuple[int, int]] = set()
-        for r, tr in enumerate(table.css("tr")):
+        rows = table.css("tr")
+        for r, tr in enumerate(rows):
             c = 0
             for cell in tr.iter():
                 if cell.tag not in ("td", "th"):
                     continue
                 while (r, c) in taken:
                     c += 1
-                rowspan = _span(cell.attributes.get("rowspan"))
+                rowspan = min(_span(cell.attributes.get("rowspan")), len(rows) - r)  # no rows past the table
                 colspan = _span(cell.attributes.get("colspan"))
+                self.cells += rowspan * colspan
+                if self.cells > MAX_CELLS:
+                    raise InputError(f"网页表格过大（超过 {MAX_CELLS} 个单元格位置），不像是年度报告页面")
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
@@ -149,6 +191,7 @@ def _meta_lines(tree: LexborHTMLParser) -> list[str]:
 
 def html_blocks(data: bytes) -> tuple[list[Block], list[str], str]:
     """(blocks in document order, metadata lines, encoding)."""
+    _check_nesting(data)
     text, encoding = decode_html(data)
     tree = LexborHTMLParser(text)
     walker = _Walker()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -78,6 +79,8 @@ def input_files(paths: list[Path]) -> list[str]:
 
 def _hash(path: str) -> tuple[str | None, int | None]:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None, None  # a FIFO would block, /dev/zero never end: the worker's read says why
         with open(path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest(), os.fstat(f.fileno()).st_size
     except OSError:
@@ -146,14 +149,14 @@ class _Writer:
         items, self.pending = self.pending, []
         try:
             self._commit(items)
-        except duckdb.Error:
+        except (duckdb.Error, ValueError, TypeError, OverflowError):  # a row the database refuses
             self.con.execute("ROLLBACK")
             for item in items:
                 try:
                     self._commit([item])
-                except duckdb.Error as e:
+                except (duckdb.Error, ValueError, TypeError, OverflowError) as e:
                     self.con.execute("ROLLBACK")
-                    item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}")
+                    item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}"[:500])
                     item.action = "parse"
                     self._commit([item])
         self.last_commit = time.monotonic()
@@ -296,6 +299,9 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
                     results = future.result()
                 except BrokenProcessPool:
                     executor, results = _recover(executor, jobs, items, window, chunk_fn)
+                except Exception as e:  # noqa: BLE001 - a chunk that raised: its files fail, the run goes on
+                    results = [Failure(i.path, i.sha256, i.size, "internal",
+                                       f"内部错误：{type(e).__name__}: {e}"[:500]) for i in items if i.action == "parse"]
                 parsed = iter(results)
                 for item in items:
                     if item.action == "parse":

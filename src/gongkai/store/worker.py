@@ -12,7 +12,7 @@ import os
 import threading
 import time
 
-from ..api import check_size, parse_bytes, read_input
+from ..api import check_size, parse_bytes, read_input_file
 from ..errors import InputError
 from .gazetteer import divisions
 from .records import Failure, Record, to_record
@@ -39,26 +39,34 @@ def parse_one(task: Task) -> Record | Failure:
     """Parse one file; every problem becomes a Failure with its reason, never an exception."""
     path, sha, size = task
     try:
-        data = read_input(path)
+        data = read_input_file(path)
         report = parse_bytes(data, path)
     except InputError as e:
         return Failure(path, sha, size, "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-        return Failure(path, sha, size, "internal", f"内部错误：{type(e).__name__}: {e}")
-    return to_record(report, len(data), data)
+        return Failure(path, sha, size, "internal", f"内部错误：{type(e).__name__}: {e}"[:500])
+    return _record(report, data, path, sha)
 
 
 def parse_data(name: str, data: bytes) -> Record | Failure:
     """Parse one uploaded file's bytes, as `parse_one` parses a file (the web's upload worker)."""
+    sha = hashlib.sha256(data).hexdigest()
     try:
         check_size(len(data))
         report = parse_bytes(data, name)
     except InputError as e:
-        return Failure(name, hashlib.sha256(data).hexdigest(), len(data), "input", str(e))
+        return Failure(name, sha, len(data), "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-        return Failure(name, hashlib.sha256(data).hexdigest(), len(data), "internal",
-                       f"内部错误：{type(e).__name__}: {e}")
-    return to_record(report, len(data), data)
+        return Failure(name, sha, len(data), "internal", f"内部错误：{type(e).__name__}: {e}"[:500])
+    return _record(report, data, name, sha)
+
+
+def _record(report, data: bytes, path: str, sha: str | None) -> Record | Failure:  # type: ignore[no-untyped-def]
+    """The report as database rows; a report that cannot become rows fails alone, not the run."""
+    try:
+        return to_record(report, len(data), data)
+    except Exception as e:  # noqa: BLE001
+        return Failure(path, sha, len(data), "internal", f"内部错误（转换为数据库记录时）：{type(e).__name__}: {e}"[:500])
 
 
 def parse_chunk(tasks: list[Task]) -> list[Record | Failure]:
