@@ -217,6 +217,8 @@ def _where(cell: Cell) -> str:
     if "page" in prov:
         x0, y0, x1, y1 = prov["bbox"]
         return f"第 {prov['page']} 页 ({x0:.0f},{y0:.0f})–({x1:.0f},{y1:.0f})"
+    if "sheet" in prov:
+        return f"工作表「{prov['sheet']}」第 {prov['row'] + 1} 行第 {prov['col'] + 1} 列"
     if "table" in prov:
         return f"表格 {prov['table'] + 1} 第 {prov['row'] + 1} 行第 {prov['col'] + 1} 列"
     return f"第 {cell.line} 行" if cell.line else ""
