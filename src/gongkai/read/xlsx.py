@@ -44,8 +44,9 @@ def _ruled(cell) -> bool:  # type: ignore[no-untyped-def]
 
 
 def is_xlsx(data: bytes) -> bool:
-    """A zip package holding `xl/workbook.xml` (member names are stored uncompressed)."""
-    return data.startswith(b"PK\x03\x04") and b"xl/workbook.xml" in data
+    """A zip package holding `xl/workbook.xml` or worksheets (member names are stored uncompressed, so
+    even a cut-off workbook is told from a Word file and gets an Excel message)."""
+    return data.startswith(b"PK\x03\x04") and (b"xl/workbook.xml" in data or b"xl/worksheets/" in data)
 
 
 def is_xls(data: bytes) -> bool:

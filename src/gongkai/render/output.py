@@ -144,8 +144,9 @@ def previous_from(path: str | Path) -> Previous:
 
 
 def template_bytes(form_key: str | None, year: int | None = None, previous_path: str | Path | None = None,
-                   organization: str = "") -> tuple[bytes, str]:
-    """A fill-in workbook and the form it uses (the year's form, v2021 when no year is given)."""
+                   organization: str = "") -> tuple[bytes, str, int | None]:
+    """A fill-in workbook, the form it uses (the year's form, v2021 when no year is given) and its year
+    (last year's plus one when only `previous_path` says)."""
     previous = previous_from(previous_path) if previous_path else None
     if year is None and previous is not None and previous.year:
         year = previous.year + 1
@@ -156,7 +157,7 @@ def template_bytes(form_key: str | None, year: int | None = None, previous_path:
         raise InputError(f"没有这个格式：{form_key}（可选：{'、'.join(FORMS)}）")
     if year is not None and not 2008 <= year <= 2100:
         raise InputError(f"年度有误：{year}")
-    return render_template(form_key, year, organization, previous), form_key
+    return render_template(form_key, year, organization, previous), form_key, year
 
 
 def write_atomically(path: Path, data: bytes) -> None:

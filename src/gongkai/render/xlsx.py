@@ -23,6 +23,7 @@ ORG_LABEL, YEAR_LABEL = "填报单位", "报告年度"
 """Labels of the two input cells above 表二; `read.xlsx` turns them into the report's title."""
 FAIL, HOLD, EMPTY = "不成立", "成立", "未填"
 _MARK = "\x00"
+_META_ROWS = 3  # 填报单位, 报告年度, a blank row: then 表二's heading
 _EPS = "0.0000001"
 
 
@@ -215,7 +216,7 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
             sheet.data_validation(1, 1, 1, 1, {"validate": "integer", "criteria": "between", "minimum": 2008,
                                                "maximum": 2100, "error_title": "年度有误",
                                                "error_message": "请填写报告年度，如 2025"})
-            top = 3
+            top = _META_ROWS
         section = next(s for s in _sections() if s.table == table.key)
         sheet.merge_range(top, 0, top, width - 1, section.heading, fmt_title)
         top += 1
@@ -332,6 +333,24 @@ def _sections():  # type: ignore[no-untyped-def]
     from ..forms import SECTIONS
 
     return SECTIONS
+
+
+def input_cells(doc: Document) -> dict[str, tuple[str, int, int]]:
+    """Where `build_workbook` puts each cell of `doc`: `table.row.col` → (sheet, 0-based row, column).
+
+    For programs that fill a template (and the tests): the same grid, the same offsets.
+    """
+    form = FORMS[doc.form]
+    out: dict[str, tuple[str, int, int]] = {}
+    for table in form.tables:
+        grid = table_grid(form, table.key, doc.tables.get(table.key, {}), lambda t, r, c, v: f"{_MARK}{r}{_MARK}{c}",
+                          doc.labels)
+        top = _META_ROWS + 1 if table is form.tables[0] else 1
+        for r, c, cell in expand(grid)[0]:
+            if cell.text.startswith(_MARK):
+                _, rkey, ckey = cell.text.split(_MARK)
+                out[f"{table.key}.{rkey}.{ckey}"] = (sheet_name(table), top + r, c)
+    return out
 
 
 def empty_tables(form: Form) -> dict[str, dict[str, dict[str, Value]]]:
