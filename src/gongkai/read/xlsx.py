@@ -133,6 +133,12 @@ def _check_package(data: bytes) -> None:
             raise InputError("Excel 文件解压后过大（疑似压缩炸弹），拒绝读取")
 
 
+def _has_formulas(book) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a sheet we read (not 核对) has a formula cell."""
+    return any(cell.data_type == "f" for ws in book.worksheets if ws.title != CHECK_SHEET
+               for row in ws.iter_rows() for cell in row)
+
+
 def _unevaluated(formulas, values) -> bool:  # type: ignore[no-untyped-def]
     """Whether a formula cell of a sheet we read has no saved value."""
     for ws in formulas.worksheets:
@@ -151,15 +157,16 @@ def xlsx_blocks(data: bytes) -> tuple[list[Block], list[str]]:
     if data.startswith(_OLE):
         data = _convert_xls(data)
     _check_package(data)
-    book = _load(data, values=True)
-    if b"<f>" in _sheet_xml(data) or b"<f " in _sheet_xml(data):
-        formulas = _load(data, values=False)
-        if _unevaluated(formulas, book):
+    book = _load(data, values=False)  # formulas as written; every other cell as its value
+    if _has_formulas(book):
+        values = _load(data, values=True)  # the results the spreadsheet saved with the formulas
+        if _unevaluated(book, values):
             recalculated = _recalculate(data)
             if recalculated is None:
                 raise InputError("Excel 文件中有公式没有保存计算结果（文件由程序生成、未经 Excel 保存）："
                                  "请用 Excel 或 LibreOffice 打开并保存后再读取")
-            book = _load(recalculated, values=True)
+            values = _load(recalculated, values=True)
+        book = values
     blocks: list[Block] = []
     meta: list[str] = []
     org = year = None
@@ -209,10 +216,3 @@ def xlsx_blocks(data: bytes) -> tuple[list[Block], list[str]]:
     if org:
         meta.append(f"发布机构：{org}")
     return blocks, meta
-
-
-def _sheet_xml(data: bytes) -> bytes:
-    """The worksheets' XML concatenated (to see whether any cell holds a formula)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return b"".join(archive.read(n) for n in archive.namelist()
-                        if n.startswith("xl/worksheets/") and n.endswith(".xml"))
