@@ -288,6 +288,7 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
             f"+{const}" if check.right_const is not None else "")
         ws.write_string(row, 0, check.rule, fmt_cell)
         ws.write_string(row, 1, check.text, fmt_cell)
+        ws.set_row(row, 15 * (1 + len(check.text) // 48))  # column B wraps at about 50 characters
         ws.write_formula(row, 2, lhs_formula, fmt_num, left)
         ws.write_formula(row, 3, rhs_formula, fmt_num, right)
         ws.write_formula(row, 4, f"=C{row + 1}-D{row + 1}", fmt_num, left - right)
@@ -304,6 +305,9 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
         ws.conditional_format(first_check_row, 0, last - 1, verdict_col,
                               {"type": "formula", "criteria": f'=$F{first_check_row + 1}="{FAIL}"', "format": fmt_red})
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(first_check_row - 1)
     for key, (sname, row, col) in where.items():
         rows = involved.get(key)
         if not rows:
