@@ -44,9 +44,20 @@ def _ruled(cell) -> bool:  # type: ignore[no-untyped-def]
 
 
 def is_xlsx(data: bytes) -> bool:
-    """A zip package holding `xl/workbook.xml` or worksheets (member names are stored uncompressed, so
-    even a cut-off workbook is told from a Word file and gets an Excel message)."""
-    return data.startswith(b"PK\x03\x04") and (b"xl/workbook.xml" in data or b"xl/worksheets/" in data)
+    """A zip package whose members are a workbook (`xl/workbook.xml`), not a Word document.
+
+    A Word file may embed a workbook stored uncompressed, so its bytes alone can show `xl/…` names:
+    the package's own directory decides. A damaged package falls back to the member names in its
+    bytes, so a cut-off workbook still gets an Excel message.
+    """
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+        return "xl/workbook.xml" in names and "word/document.xml" not in names
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return (b"xl/workbook.xml" in data or b"xl/worksheets/" in data) and b"word/document.xml" not in data
 
 
 def is_xls(data: bytes) -> bool:
