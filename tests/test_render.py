@@ -8,6 +8,7 @@ import io
 import json
 import random
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -204,3 +205,20 @@ def test_word_tables_use_official_fonts_and_note():
     assert any(t.startswith("（本列数据的勾稽关系为") for t in texts)
     assert [p.text for p in word.paragraphs if p.style.name == "年报heading"] == \
         ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+
+
+XLS = Path(__file__).parent / "fixtures" / "excel"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_old_binary_xls_reads_through_libreoffice():
+    truth = json.loads((XLS / "v2019-tables.json").read_text(encoding="utf-8"))
+    out = parse_bytes((XLS / "v2019-tables.xls").read_bytes()).to_json()
+    assert out["tables"] == truth["tables"]
+    assert {k: out["report"][k] for k in truth["report"]} == truth["report"]
+
+
+def test_old_binary_xls_without_libreoffice_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match="旧版 Excel 文件（.xls），需要安装 LibreOffice"):
+        parse_bytes((XLS / "v2019-tables.xls").read_bytes())
