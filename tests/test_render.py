@@ -222,3 +222,19 @@ def test_old_binary_xls_without_libreoffice_says_what_to_do(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(InputError, match="旧版 Excel 文件（.xls），需要安装 LibreOffice"):
         parse_bytes((XLS / "v2019-tables.xls").read_bytes())
+
+
+def test_word_file_embedding_a_workbook_is_still_read_as_word():
+    import zipfile
+
+    from gongkai.read import sniff_format
+
+    doc = _doc("v2021", 6)
+    buffer = io.BytesIO(render_document(doc, "docx"))
+    with zipfile.ZipFile(buffer, "a") as package:  # an embedded chart's workbook, stored uncompressed
+        package.writestr(zipfile.ZipInfo("word/embeddings/Microsoft_Excel_Worksheet.xlsx"),
+                         render_document(doc, "xlsx"), compress_type=zipfile.ZIP_STORED)
+    data = buffer.getvalue()
+    assert b"xl/workbook.xml" in data
+    assert sniff_format(data) == "docx"
+    assert parse_bytes(data).to_json()["tables"] == doc.tables
