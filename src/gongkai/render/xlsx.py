@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from ..forms import FORMS, Form, Table
+from ..forms import FORMS, SECTIONS, Form, Table
 from .document import Document
 from .grid import Value, expand, table_grid
 
@@ -217,7 +217,7 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
                                                "maximum": 2100, "error_title": "年度有误",
                                                "error_message": "请填写报告年度，如 2025"})
             top = _META_ROWS
-        section = next(s for s in _sections() if s.table == table.key)
+        section = next(s for s in SECTIONS if s.table == table.key)
         sheet.merge_range(top, 0, top, width - 1, section.heading, fmt_title)
         top += 1
         stub = min(c for _, c, cell in placed if cell.text.startswith(_MARK)) if placed else 1
@@ -331,12 +331,6 @@ def _validation(kind: str, unit: str) -> dict:
                 "error_title": "数量有误", "error_message": "请填写整数（可为负数）"}
     return {"validate": "integer", "criteria": ">=", "value": 0, "error_title": "数量有误",
             "error_message": f"请填写不小于 0 的整数（单位：{unit}）"}
-
-
-def _sections():  # type: ignore[no-untyped-def]
-    from ..forms import SECTIONS
-
-    return SECTIONS
 
 
 def input_cells(doc: Document) -> dict[str, tuple[str, int, int]]:
