@@ -238,3 +238,17 @@ def test_word_file_embedding_a_workbook_is_still_read_as_word():
     assert b"xl/workbook.xml" in data
     assert sniff_format(data) == "docx"
     assert parse_bytes(data).to_json()["tables"] == doc.tables
+
+
+def test_cells_the_reader_could_not_place_stay_blank_and_are_named(tmp_path):
+    doc = _doc("v2021", 12)
+    out = parse_bytes(render_document(doc, "html")).to_json()
+    out["tables"]["requests"]["granted"]["total"] = None
+    out["findings"].append({"rule": "P-1", "severity": "warning", "message": "…", "cells": ["requests.granted.total"]})
+    path = tmp_path / "unsure.json"
+    path.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+    assert load_source(path).unplaced == ["requests.granted.total"]
+    result = CliRunner().invoke(app, ["render", str(path), "--format", "xlsx"])
+    assert result.exit_code == 0 and "requests.granted.total 读取时无法可靠定位，输出中留空" in result.output
+    back = parse_bytes((tmp_path / "unsure-表格.xlsx").read_bytes()).to_json()
+    assert back["tables"]["requests"]["granted"]["total"] is None  # blank, never a number made up
