@@ -110,6 +110,10 @@ def _verdicts(data: bytes, form: str) -> set[tuple[str, frozenset[str]]]:
     checks = identity_checks(FORMS[form], empty_tables(FORMS[form]))
     rows = list(book[CHECK_SHEET].iter_rows(min_row=5, max_row=4 + len(checks), values_only=True))
     assert all(row[5] in ("成立", "不成立", "未填") for row in rows), "formulas were not evaluated"
+    # column I lists the failing identities, in order, from its first row
+    listed = [row[8] for row in rows if row[8]]
+    assert listed == [f"{ch.rule}  {ch.text}" for ch, row in zip(checks, rows) if row[5] == FAIL]
+    assert all(row[8] for row in rows[:len(listed)])
     return {(ch.rule, frozenset(f"{t}.{r}.{c}" for t, r, c in ch.lhs + ch.rhs))
             for ch, row in zip(checks, rows) if row[5] == FAIL}
 

@@ -43,9 +43,9 @@ def main() -> None:
                         "--convert-to", "pdf", "--outdir", tmp, str(src)], check=True, capture_output=True)
         pdf, page = str(Path(tmp) / "workbook.pdf"), str(Path(tmp) / "page")
         # 表三 fits one landscape page; the 核对 sheet starts on the next one (its top: the verdicts)
-        for number, name, height in ((1, "workbook-table3.png", 560), (2, "workbook-checks.png", 600)):
-            subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(number), "-l", str(number),
-                            "-x", "40", "-y", "40", "-W", "880", "-H", str(height), pdf, page], check=True)
+        for number, name, height in ((1, "workbook-table3.png", 760), (2, "workbook-checks.png", 520)):
+            subprocess.run(["pdftoppm", "-r", "110", "-png", "-singlefile", "-f", str(number), "-l", str(number),
+                            "-x", "55", "-y", "55", "-W", "1210", "-H", str(height), pdf, page], check=True)
             Path(page + ".png").replace(out / name)
     print(f"wrote {out / 'workbook-table3.png'} and {out / 'workbook-checks.png'}")
 

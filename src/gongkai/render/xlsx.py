@@ -89,6 +89,13 @@ def _substitute(table: Table, present: set[str], terms: tuple[str, ...]) -> tupl
     return tuple(out)
 
 
+def _terms(names: list[str]) -> str:
+    """A sum as the 核对 sheet prints it; a long one (表三's 21 outcomes) shortened to its ends."""
+    if len(names) <= 7:
+        return " + ".join(names)
+    return f"{names[0]} + {names[1]} + … + {names[-1]}（{len(names)} 项之和）"
+
+
 def identity_checks(form: Form, tables: dict[str, dict[str, dict[str, Value]]]) -> list[Check]:
     """Every identity of `form` over the rows the tables have, one Check per column or row."""
     checks: list[Check] = []
@@ -101,16 +108,16 @@ def identity_checks(form: Form, tables: dict[str, dict[str, dict[str, Value]]]) 
                 if not lhs or not rhs:
                     continue
                 for col in identity.over or tuple(c.key for c in table.columns):
-                    text = (f"表{table.number}「{table.column(col).name}」列：" + " + ".join(table.row(r).name for r in lhs)
-                            + " = " + " + ".join(table.row(r).name for r in rhs))
+                    text = (f"表{table.number}「{table.column(col).name}」列：" + _terms([table.row(r).name for r in lhs])
+                            + " = " + _terms([table.row(r).name for r in rhs]))
                     checks.append(Check(identity.rule, text, [(table.key, r, col) for r in lhs],
                                         [(table.key, r, col) for r in rhs]))
             else:
                 for row in identity.over or tuple(rows):
                     if row not in present:
                         continue
-                    text = (f"表{table.number}「{table.row(row).name}」行：" + " + ".join(table.column(c).name for c in identity.lhs)
-                            + " = " + " + ".join(table.column(c).name for c in identity.rhs))
+                    text = (f"表{table.number}「{table.row(row).name}」行：" + _terms([table.column(c).name for c in identity.lhs])
+                            + " = " + _terms([table.column(c).name for c in identity.rhs]))
                     checks.append(Check(identity.rule, text, [(table.key, row, c) for c in identity.lhs],
                                         [(table.key, row, c) for c in identity.rhs]))
     return checks
@@ -262,6 +269,8 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
     ws.set_column(2, 4, 10)
     ws.set_column(5, 5, 8)
     ws.set_column(6, 6, 14)
+    ws.set_column(7, 7, 4, None, {"hidden": True})  # running count of failures, for the list beside
+    ws.set_column(8, 8, 60)
     ws.write_string(0, 0, "勾稽关系核对（随填随算：结论为“不成立”的行和有关单元格标红；空格按 0 计）", fmt_title)
     last = first_check_row + len(checks)
     verdicts = f"$F${first_check_row + 1}:$F${max(last, first_check_row + 1)}"
@@ -270,13 +279,24 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
     ws.write_formula(1, 1, f'=COUNTIF({verdicts},"{FAIL}")', fmt_label, failing)
     ws.write_formula(2, 0, f'=IF(B2=0,"全部勾稽关系成立（或尚未填写）","有 "&B2&" 条勾稽关系不成立，请核对标红的单元格")',
                      None, "全部勾稽关系成立（或尚未填写）" if not failing else f"有 {failing} 条勾稽关系不成立，请核对标红的单元格")
-    for c, head in enumerate(("规则", "核对内容", "左边", "右边", "相差", "结论", "上年数")):
+    for c, head in enumerate(("规则", "核对内容", "左边", "右边", "相差", "结论", "上年数", "序号",
+                              "不成立的勾稽关系（随填随列）")):
         ws.write_string(first_check_row - 1, c, head, fmt_label)
     fmt_cell = book.add_format({**font, "align": "left"})
     fmt_num = book.add_format({**font, "num_format": "General"})
+    span = f"{first_check_row + 1}:$%s${max(last, first_check_row + 1)}"
+    failed_texts = [f"{c.rule}  {c.text}" for c in checks if _evaluate(c, tables)[2] == FAIL]
+    fmt_fail = book.add_format({**font, "align": "left", "font_color": "#9C0006"})
     for i, check in enumerate(checks):
         row = first_check_row + i
         left, right, verdict = _evaluate(check, tables)
+        # the k-th failing identity's text in row k of column I: a list that needs no array formulas
+        count = sum(_evaluate(c, tables)[2] == FAIL for c in checks[:i + 1])
+        ws.write_formula(row, 7, f'=IF(F{row + 1}="{FAIL}",COUNTIF($F${first_check_row + 1}:F{row + 1},"{FAIL}"),"")',
+                         None, count if verdict == FAIL else "")
+        match = f"MATCH({i + 1},$H${span % 'H'},0)"
+        ws.write_formula(row, 8, f'=IFERROR(INDEX($A${span % "A"},{match})&"  "&INDEX($B${span % "B"},{match}),"")',
+                         fmt_fail, failed_texts[i] if i < len(failed_texts) else "")
         refs = lambda keys: ",".join(ref(*where[k]) for k in keys)  # noqa: E731
         const = f"$G${row + 1}"
         if check.rule == "T2-3":
@@ -288,7 +308,7 @@ def build_workbook(doc: Document, previous: Previous | None = None, template: bo
             f"+{const}" if check.right_const is not None else "")
         ws.write_string(row, 0, check.rule, fmt_cell)
         ws.write_string(row, 1, check.text, fmt_cell)
-        ws.set_row(row, 15 * (1 + len(check.text) // 48))  # column B wraps at about 50 characters
+        ws.set_row(row, 30)  # two lines: column B, and the list in column I, wrap at about 50 characters
         ws.write_formula(row, 2, lhs_formula, fmt_num, left)
         ws.write_formula(row, 3, rhs_formula, fmt_num, right)
         ws.write_formula(row, 4, f"=C{row + 1}-D{row + 1}", fmt_num, left - right)
