@@ -4,23 +4,47 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench score clean
+.PHONY: install demo serve test test-fast bench score clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,web]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+DEMO_DB ?= .demo/demo.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Check the examples, ingest them into a fresh demo database, then serve the review workspace.
+# On a terminal the server runs until Ctrl-C; without one (CI, a pipe) it starts, answers one
+# request to show it works, and stops, so `make demo` never blocks a script.
 demo: $(STAMP)
 	$(BIN)/gongkai check examples/ ; test $$? -le 1
-	@DB=$$(mktemp -d)/demo.duckdb && $(BIN)/gongkai ingest examples/ --db $$DB && $(BIN)/gongkai stats --db $$DB \
-		&& rm -rf $$(dirname $$DB)
+	@rm -rf $$(dirname $(DEMO_DB)) && mkdir -p $$(dirname $(DEMO_DB))
+	$(BIN)/gongkai ingest examples/ --db $(DEMO_DB)
+	$(BIN)/gongkai stats --db $(DEMO_DB)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		echo "打开 http://$(HOST):$(PORT)/ 开始审核（Ctrl-C 停止）"; \
+		$(BIN)/gongkai serve --db $(DEMO_DB) --host $(HOST) --port $(PORT); \
+	else \
+		$(BIN)/gongkai serve --db $(DEMO_DB) --host $(HOST) --port $(PORT) & pid=$$!; \
+		$(BIN)/python -c "import time, urllib.request as u; [time.sleep(0.3) for _ in range(60) if not __import__('socket').socket().connect_ex(('$(HOST)', $(PORT))) == 0]; print('审核工作台已启动：http://$(HOST):$(PORT)/ 首页', u.urlopen('http://$(HOST):$(PORT)/').status)"; \
+		kill $$pid; echo "（没有终端：已停止；在终端运行 make demo 或 make serve 即可一直开着）"; \
+	fi
+
+# The review workspace alone, on the database of `make demo` (or DEMO_DB=…).
+serve: $(STAMP)
+	$(BIN)/gongkai serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Without the browser tests (no chromium needed)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m 'not browser'
 
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py
@@ -30,4 +54,4 @@ score: $(STAMP)
 	$(PY) ../shared/tools/score.py --cmd '$(BIN)/gongkai parse {input} --json' --cases ../shared/corpus
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .demo tests/artifacts

@@ -92,7 +92,7 @@ def pair(seed: tuple, gap: int = 1):
     earlier["report"]["year"] = doc["report"]["year"] - gap
     tables = earlier["tables"]
     tables["requests"]["carried_out"] = dict(doc["tables"]["requests"]["carried_in"])
-    # a year apart the numbers differ somewhere in every table (else Q-DUP-1 rightly fires)
+    # a year apart the numbers differ somewhere in every table (else Q-DUP-2 rightly fires)
     tables["requests"]["new_received"]["total"] += 1
     tables["review_litigation"]["review"]["total"] += 1
     tables["proactive"]["licensing"]["decisions"] += 1

@@ -75,24 +75,24 @@ def test_x4_same_year_different_numbers():
     assert "another/copy.html" in f.message
 
 
-def test_qdup1_identical_table_with_real_numbers():
+def test_qdup2_identical_table_with_real_numbers():
     doc, earlier = pair(V2021)
     earlier["tables"]["requests"] = copy.deepcopy(doc["tables"]["requests"])
     nonzero = sum(1 for cells in doc["tables"]["requests"].values() for v in cells.values() if v)
     assert nonzero >= 3
-    (f,) = findings(doc, earlier, "Q-DUP-1")
+    (f,) = findings(doc, earlier, "Q-DUP-2")
     assert f.message.startswith("表三与 2021 年度报告的表三逐格相同")
     assert len(f.cells) == nonzero
     earlier["tables"]["requests"]["granted"]["total"] += 1
-    assert findings(doc, earlier, "Q-DUP-1") == []
+    assert findings(doc, earlier, "Q-DUP-2") == []
 
 
-def test_qdup1_ignores_tables_of_zeros():
+def test_qdup2_ignores_tables_of_zeros():
     doc, earlier = pair(V2021)
     zeros = {r: {c: 0 for c in cells} for r, cells in doc["tables"]["review_litigation"].items()}
     doc["tables"]["review_litigation"] = zeros
     earlier["tables"]["review_litigation"] = copy.deepcopy(zeros)
-    assert findings(doc, earlier, "Q-DUP-1") == []
+    assert findings(doc, earlier, "Q-DUP-2") == []
 
 
 def test_pair_in_the_wrong_order_or_without_years():

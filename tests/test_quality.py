@@ -16,7 +16,7 @@ from helpers import V2021, bump, render, seed_input, seed_tables
 def test_rules_count_against_their_dimension():
     assert [dimension_of(r) for r in ("T3-1", "T4-2", "X-3", "X-2")] == ["accuracy"] * 4
     assert [dimension_of(r) for r in ("Q-TPL-2", "Q-S5-1", "Q-S6-1", "Q-FMT-2", "Q-FMT-3", "P-1")] == ["completeness"] * 6
-    assert [dimension_of(r) for r in ("Q-TPL-1", "T3-5", "Q-DUP-1")] == ["conformity"] * 3
+    assert [dimension_of(r) for r in ("Q-TPL-1", "T3-5", "Q-DUP-1", "Q-DUP-2")] == ["conformity"] * 4
     assert [dimension_of(r) for r in ("D-1", "D-2")] == ["timeliness"] * 2
 
 

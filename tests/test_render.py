@@ -163,6 +163,19 @@ def test_render_from_parse_json_with_corrections(tmp_path):
     assert any(f["rule"] == "T3-3" and "requests.granted.total" in f["cells"] for f in out["findings"])
 
 
+def test_render_with_corrections_as_the_review_workspace_gives_them(tmp_path):
+    doc = _doc("v2021", 9)
+    review = {"corrections": {"requests.granted.total": {"old": "1", "new": "17", "note": "原文笔误", "who": "审核人"},
+                              "requests.partial.total": {"old": "2", "new": "", "note": "应为空格", "who": "审核人"}}}
+    source = load_source(_write_json(tmp_path, doc, review), corrected=True)
+    assert source.corrected == 2
+    assert source.document.tables["requests"]["granted"]["total"] == 17
+    assert source.document.tables["requests"]["partial"]["total"] is None
+    bad = {"corrections": {"requests.granted.total": {"new": "十七"}}}
+    with pytest.raises(InputError, match="更正记录中的数值有误"):
+        load_source(_write_json(tmp_path, doc, bad), corrected=True)
+
+
 def test_bad_corrections_are_refused(tmp_path):
     doc = _doc("v2021", 9)
     for review, message in (({}, "没有审核更正"),

@@ -232,6 +232,59 @@ def bench_ingest(count: int, jobs: int | None) -> None:
         again = time.perf_counter()
         subprocess.run(command, capture_output=True)
         print(f"  re-ingest of the same files (a no-op): {time.perf_counter() - again:.1f} s")
+        bench_web(work / "bench.duckdb", reports)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_web(db: Path, reports: int) -> None:
+    """The review workspace on the ingested store: report page latency (median of first views,
+    which re-read the stored bytes, and of repeat views), then a batch upload of 100 text reports
+    against `gongkai ingest` of the same files. Printed, not asserted."""
+    try:
+        from fastapi.testclient import TestClient
+
+        from gongkai.web.app import create_app
+    except ImportError:
+        print("gongkai bench — web: skipped (pip install 'gongkai[web]')")
+        return
+    import random
+    import statistics
+
+    print(f"gongkai bench — review workspace on the {reports}-report store")
+    with TestClient(create_app(db, jobs=None)) as client:
+        shas = [r["sha256"] for r in client.get("/api/reports", params={"limit": 1000}).json()["rows"]]
+        chosen = random.Random(1).sample(shas, min(50, len(shas)))
+        first, repeat = [], []
+        for sha in chosen:
+            for times in (first, repeat):
+                t = time.perf_counter()
+                assert client.get(f"/reports/{sha}").status_code == 200
+                times.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        client.get("/api/reports", params={"limit": 50, "has_errors": "true"})
+        listing = (time.perf_counter() - t) * 1000
+    print(f"  report page: median {statistics.median(first):.0f} ms first view, "
+          f"{statistics.median(repeat):.0f} ms repeat (n={len(chosen)}); report list {listing:.0f} ms")
+    work = Path(tempfile.mkdtemp(prefix="gongkai-bench-web-"))
+    try:
+        from gongkai.store.sample import write_corpus
+
+        write_corpus(work / "files", 100, seed=7, html_every=0, broken_every=0)
+        files = sorted(p for p in (work / "files").rglob("*") if p.is_file())
+        t = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).parent / "gongkai"), "ingest", str(work / "files"),
+                        "--db", str(work / "cli.duckdb")], capture_output=True)
+        cli = time.perf_counter() - t
+        with TestClient(create_app(work / "web.duckdb")) as client:
+            token = client.get("/api/csrf").json()["token"]
+            payload = [("files", (f.name, f.read_bytes())) for f in files]
+            t = time.perf_counter()
+            result = client.post("/api/reports", files=payload, headers={"X-CSRF-Token": token}).json()
+            web = time.perf_counter() - t
+        stored = sum(r["status"] == "stored" for r in result)
+        print(f"  batch upload of {len(files)} text reports: web {web:.1f} s ({stored} stored) vs "
+              f"CLI ingest {cli:.1f} s → {web / cli:.2f} × (both start their worker processes)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

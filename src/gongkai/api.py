@@ -28,14 +28,21 @@ def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Repo
     return report
 
 
-def parse_path(path: str | Path, checks: bool = True) -> Report:
-    """Parse the report file at `path`."""
+MAX_BYTES = 64 * 1024 * 1024  # the input cap of every face (CLI, ingest, web upload)
+
+
+def check_size(size: int) -> None:
+    """Refuse an input over the cap, before reading it."""
+    if size > MAX_BYTES:
+        raise InputError(f"文件过大（{size / 1048576:.1f} MB），超过 64 MB 上限")
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of the report file at `path`; InputError in words when it cannot be read."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > 64 * 1024 * 1024:
-            raise InputError(f"文件过大（{size / 1048576:.1f} MB），超过 64 MB 上限")
-        data = p.read_bytes()
+        check_size(p.stat().st_size)
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"找不到文件：{path}") from None
     except IsADirectoryError:
@@ -44,7 +51,11 @@ def parse_path(path: str | Path, checks: bool = True) -> Report:
         raise InputError(f"没有读取权限：{path}") from None
     except OSError as e:
         raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
-    return parse_bytes(data, str(path), checks=checks)
+
+
+def parse_path(path: str | Path, checks: bool = True) -> Report:
+    """Parse the report file at `path`."""
+    return parse_bytes(read_input(path), str(path), checks=checks)
 
 
 def report_files(root: str | Path) -> list[Path]:

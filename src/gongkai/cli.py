@@ -137,9 +137,14 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="报告文件、目录或网址（可多个）")],
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
     previous: Annotated[str | None, typer.Option("--previous", help="同一单位以前年度的报告文件或网址：加做跨年度核对与雷同文字比对")] = None,
+    opinion: Annotated[Path | None, typer.Option("--opinion", help="另写审核意见：.docx（每份报告的问题清单）或 .xlsx（通报表，每份报告一行）")] = None,
 ) -> None:
     """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。"""
+    if opinion is not None and opinion.suffix.lower() not in (".docx", ".xlsx"):
+        err.print(f"[red]--opinion 的文件名应以 .docx 或 .xlsx 结尾[/red]：{escape(str(opinion))}")
+        raise typer.Exit(2)
     prior = _previous(previous) if previous else None
+    checked: list[Report] = []
     console = Console(highlight=False, soft_wrap=True)
     unreadable = has_error = False
     verdicts: dict[str, int] = {}
@@ -155,6 +160,9 @@ def check(
             report.findings.extend(compare_text(report, prior))
             report.quality = assess(report)
         has_error |= any(f.severity == "error" for f in report.findings)
+        if opinion is not None:
+            report.lines = []  # the opinion needs the cells and findings, not the text
+            checked.append(report)
         if as_json:
             doc = report.to_json(provenance=False)
             print(_dump({"source": doc["source"], "report": doc["report"], "findings": doc["findings"]}, None))
@@ -164,11 +172,31 @@ def check(
     if count == 0:
         err.print("[red]没有找到报告文件[/red]")
         raise typer.Exit(2)
+    if opinion is not None:
+        _write_opinion(opinion, checked)
     if count > 1 and not as_json:
         console.rule()
         parts = "，".join(f"{k} {verdicts[k]}" for k in ("通过", "有警告", "有错误", "无法读取") if k in verdicts)
         console.print(f"共核对 {count} 份报告：{parts}")
     raise typer.Exit(2 if unreadable else 1 if has_error else 0)
+
+
+def _write_opinion(out: Path, reports: list[Report]) -> None:
+    """The reviewer's deliverable from the CLI: findings not confirmed by a person, said so."""
+    from .review import OpinionEntry, notice_row, notice_xlsx, opinion_docx
+
+    if out.suffix.lower() == ".docx":
+        entries = [OpinionEntry(r, [f for f in r.findings if f.severity in ("error", "warning")], reviewed=False)
+                   for r in reports]
+        data = opinion_docx(entries)
+    else:
+        data = notice_xlsx([notice_row(r) for r in reports])
+    try:
+        out.write_bytes(data)
+    except OSError as e:
+        err.print(f"[red]无法写入[/red] {escape(str(out))}：{escape(e.strerror or str(e))}")
+        raise typer.Exit(2) from None
+    err.print(f"审核意见已写入 {escape(str(out))}（{len(reports)} 份报告）")
 
 
 def _previous(path: str) -> Report:
@@ -334,6 +362,75 @@ def template(
         raise typer.Exit(2) from None
     err.print(escape(f"已写入 {target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
                      + ("，已按上年报告预填上年结转" if previous else "") + "）"))
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host in _LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    db: Annotated[Path | None, typer.Option("--db", help="数据库文件（默认 $GONGKAI_DB 或当前目录下的 gongkai.duckdb）")] = None,
+    host: Annotated[str, typer.Option(help="监听地址；不是本机（127.0.0.1）时必须设 --password")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口", min=1, max=65535)] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="启动后打开浏览器")] = False,
+    password: Annotated[str | None, typer.Option(envvar="GONGKAI_PASSWORD", help="审核操作（及未加 --public-read 时的查看）所需的密码；也可用环境变量 GONGKAI_PASSWORD")] = None,
+    public_read: Annotated[bool, typer.Option("--public-read", help="设了密码时，查看报告不需要密码（审核操作仍需要）")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="解析上传文件的进程数（默认全部 CPU 核）", min=1)] = None,
+) -> None:
+    """启动网页审核工作台：上传报告、逐格查看出处、确认或驳回核对意见、更正数字、下载审核意见。"""
+    if not _is_loopback(host) and not password:
+        err.print(f"[red]拒绝启动[/red]：监听 {escape(host)} 会让局域网中的其他人访问审核工作台，"
+                  f"请用 --password（或环境变量 GONGKAI_PASSWORD）设置密码")
+        raise typer.Exit(2)
+    try:
+        import uvicorn
+
+        from .web.app import create_app
+    except ImportError:
+        err.print("[red]缺少网页组件[/red]：请安装 pip install 'gongkai[web]'")
+        raise typer.Exit(2) from None
+    from .store import StoreError, db_path
+
+    path = db_path(db)
+    try:
+        web = create_app(path, password=password, public_read=public_read, jobs=jobs)
+    except StoreError as e:
+        err.print(f"[red]{escape(str(e))}[/red]")
+        raise typer.Exit(2) from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    err.print(f"审核工作台：{url}  （数据库 {escape(str(path))}；Ctrl-C 停止）")
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    try:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+    except OSError as e:
+        err.print(f"[red]无法启动[/red]：{escape(str(e))}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def schema() -> None:
+    """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。"""
+    from .store.schema import SCHEMA_VERSION, ddl
+
+    print(f"-- gongkai 数据库表结构，版本 {SCHEMA_VERSION}（说明见 README「数据库表结构」）")
+    for statement in ddl():
+        print(" ".join(statement.split()) + ";")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@
 - accuracy (准确性): the tables' identities hold, numbers are in range, the text agrees with the
   tables (X-…);
 - conformity (规范性): the form fits the year, its rows are printed as prescribed, the text is not
-  copied from last year (Q-DUP-1);
+  copied from last year (Q-DUP-1 text, Q-DUP-2 tables);
 - timeliness (及时性): published by the statutory deadline, with possible dates.
 
 Every dimension starts at 100; each finding of that dimension takes off 25 (error), 10 (warning)
@@ -29,7 +29,7 @@ DIMENSIONS: dict[str, str] = {"completeness": "完整性", "accuracy": "准确�
 _RULES: dict[str, tuple[str, ...]] = {
     "completeness": ("Q-TPL-2", "Q-TPL-3", "Q-S5-1", "Q-S6-1", "Q-FMT-2", "Q-FMT-3", "P-1"),
     "accuracy": ("T2-", "T3-1", "T3-2", "T3-3", "T3-4", "T4-", "X-"),
-    "conformity": ("Q-TPL-1", "T3-5", "Q-DUP-1"),
+    "conformity": ("Q-TPL-1", "T3-5", "Q-DUP-1", "Q-DUP-2"),
     "timeliness": ("D-1", "D-2"),
 }
 _WEIGHT = {"error": 25, "warning": 10, "info": 3}

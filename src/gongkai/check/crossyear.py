@@ -7,7 +7,8 @@ later one. Which rules apply depends on the gap between the two years:
 - 1 year: X-1 carry-over (表三 上年结转(y) = 结转下年度(y−1), per column); T2-3 v2021 continuity
   (现行有效(y−1) + 本年制发(y) − 本年废止(y) = 现行有效(y), per row); T2-4 v2019 items
   (上一年项目数量(y) = 上一年项目数量(y−1) + 本年增/减(y−1), per row).
-- 1 year or more: Q-DUP-1 (data part), a table identical to the earlier year's.
+- 1 year or more: Q-DUP-2, a table identical to the earlier year's (Q-DUP-1 is the text measure,
+  `check/copying.py`: the two meanings get separate rule ids so a reviewer can tell them apart).
 - 0 (the same year, a second source): X-4, the two sources print different numbers.
 
 All are warnings: bodies are reorganised, counts corrected and applicants re-categorised between
@@ -132,7 +133,7 @@ def _values(report: Report, table: Table) -> dict[tuple[str, str], float | int |
 
 
 def _identical_tables(report: Report, previous: Report, form: Form) -> list[Finding]:
-    """Q-DUP-1 (data part): a whole table repeated from an earlier year, real numbers included."""
+    """Q-DUP-2: a whole table repeated from an earlier year, real numbers included."""
     findings = []
     for table in form.tables:
         now = _values(report, table)
@@ -142,7 +143,7 @@ def _identical_tables(report: Report, previous: Report, form: Form) -> list[Find
         if len(nonzero) < MIN_NONZERO_FOR_COPY:
             continue
         findings.append(Finding(
-            "Q-DUP-1", "warning",
+            "Q-DUP-2", "warning",
             f"表{table.number}与{_year_name(previous)}的表{table.number}逐格相同（{len(now)} 格，其中非零 {len(nonzero)} 格），"
             f"可能照抄了以前年度的数据", [f"{table.key}.{r}.{c}" for r, c in nonzero]))
     return findings

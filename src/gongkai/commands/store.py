@@ -116,9 +116,12 @@ def export(
     wide: Annotated[bool, typer.Option("--wide/--long", help="宽表（每份报告一行、每格一列）或长表（每格一行）")] = True,
     labels: Annotated[str, typer.Option("--labels", help="列名：key（requests.granted.total）或 zh（表三·予以公开·总计）")] = "key",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（默认 gongkai-wide.csv 等）")] = None,
+    values: Annotated[str, typer.Option("--values", help="original（报告印出的数值）或 corrected（采用审核人的更正，并标出更正的单元格）")] = "original",
     db: DbOption = None,
 ) -> None:
     """导出数据：宽表或长表，CSV / Parquet / Excel。"""
+    if values not in ("original", "corrected"):
+        raise _fail(f"--values 只能是 original 或 corrected，而不是 {values}")
     from ..store import StoreError, connect, db_path
     from ..store.export import FORMATS
     from ..store.export import export as run_export
@@ -131,7 +134,7 @@ def export(
     try:
         con = connect(db_path(db), read_only=True)
         try:
-            n = run_export(con, out, fmt, wide=wide, labels=labels)
+            n = run_export(con, out, fmt, wide=wide, labels=labels, corrected=values == "corrected")
         finally:
             con.close()
     except StoreError as e:

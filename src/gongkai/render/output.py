@@ -43,16 +43,38 @@ def _is_parse_json(data: bytes) -> dict[str, Any] | None:
     return doc
 
 
+def _corrections(review: Any) -> list[tuple[str, Value]]:
+    """(cell, value) pairs from a document's `review`: the web API's shape
+    (`{"corrections": {"requests.granted.total": {"new": "3", …}}}`, values as the reviewer typed them)
+    or a plain list (`[{"cell": "requests.granted.total", "value": 3}]`)."""
+    from ..review import ReviewError, _parse_correction
+
+    items = review.get("corrections") if isinstance(review, dict) else None
+    if isinstance(items, dict):
+        out: list[tuple[str, Value]] = []
+        for path, action in items.items():
+            new = action.get("new") if isinstance(action, dict) else action
+            try:
+                out.append((path, _parse_correction(str(new if new is not None else ""))))
+            except ReviewError as e:
+                raise InputError(f"更正记录中的数值有误：{path}（{e}）") from None
+        return out
+    if isinstance(items, list):
+        pairs = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise InputError("更正记录格式有误：每条应为 {\"cell\": \"表.行.列\", \"value\": 数值}")
+            pairs.append((item.get("cell") or item.get("path"), item.get("value", item.get("new"))))
+        return pairs
+    raise InputError("JSON 文档中没有审核更正（review.corrections）")
+
+
 def _apply_corrections(tables: dict[str, dict[str, dict[str, Value]]], form_key: str,
-                       corrections: list[Any]) -> int:
-    """A reviewer's corrections ({"cell": "requests.granted.total", "value": 3}) applied in order."""
+                       corrections: list[tuple[str, Value]]) -> int:
+    """A reviewer's corrections applied in order; a cell outside the form or a non-number is refused."""
     form = FORMS[form_key]
     count = 0
-    for item in corrections:
-        if not isinstance(item, dict):
-            raise InputError("更正记录格式有误：每条应为 {\"cell\": \"表.行.列\", \"value\": 数值}")
-        path = item.get("cell") or item.get("path")
-        value = item.get("value", item.get("new"))
+    for path, value in corrections:
         parts = path.split(".") if isinstance(path, str) else []
         if len(parts) != 3:
             raise InputError(f"更正记录的单元格写法有误：{path!r}（应为 表.行.列，如 requests.granted.total）")
@@ -75,7 +97,7 @@ def load_source(path: str | Path, corrected: bool = False) -> Source:
     """A report file (any format gongkai reads) or a parse JSON document, as printable tables.
 
     `corrected`: apply the reviewer's corrections a JSON document carries under
-    `review.corrections` (the store's export of a reviewed report).
+    `review.corrections` (what `GET /api/reports/{sha256}` of `gongkai serve` returns).
     """
     from ..api import parse_bytes
 
@@ -101,11 +123,7 @@ def load_source(path: str | Path, corrected: bool = False) -> Source:
         t: {r: dict(cells) for r, cells in rows.items()} for t, rows in doc["tables"].items()}
     count = 0
     if corrected:
-        review = doc.get("review")
-        corrections = review.get("corrections") if isinstance(review, dict) else None
-        if not isinstance(corrections, list):
-            raise InputError("JSON 文档中没有审核更正（review.corrections）")
-        count = _apply_corrections(tables, form_key, corrections)
+        count = _apply_corrections(tables, form_key, _corrections(doc.get("review")))
     unplaced = sorted({c for f in doc.get("findings", []) if f.get("rule") == "P-1" for c in f.get("cells", [])
                        if _value(tables, c) is None})
     year = report.get("year") if isinstance(report.get("year"), int) else 0

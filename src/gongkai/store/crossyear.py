@@ -8,7 +8,8 @@ still marked, so the result never depends on where a run stopped.
 
 Pairs, for each body: every report with the first-ingested report of its year when it is not
 that report (X-4), and every report with the first-ingested report of the nearest earlier year
-present (X-1, T2-3, T2-4 when that year is the one before; Q-DUP-1 at any distance).
+present (X-1, T2-3, T2-4 when that year is the one before; Q-DUP-2 identical tables and Q-DUP-1 copied text at
+any distance).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from collections.abc import Iterator
 
 import duckdb
 
+import json
+
+from ..check.copying import compare_text
 from ..check.crossyear import check_pair
+from ..extract.sections import Found
+from ..forms import SECTIONS
 from ..model import Cell, Report
 from .records import finding_rows, report_from_rows
 
@@ -25,8 +31,10 @@ BODIES_PER_COMMIT = 200
 
 # the dirty bodies' current reports, in the order the pairs are made
 _REPORTS = """
-SELECT r.body_id, r.sha256, s.path, s.format, s.encoding, r.organization, r.year, r.template, r.published
+SELECT r.body_id, r.sha256, s.path, s.format, s.encoding, r.organization, r.year, r.template, r.published,
+       t.lines, t.sections
 FROM current_reports r JOIN dirty_bodies USING (body_id) JOIN sources s USING (sha256)
+LEFT JOIN report_texts t USING (sha256)
 WHERE r.year IS NOT NULL ORDER BY r.body_id, s.seq"""
 
 # their cells in the same order; only whether a cell was read (printed) matters here, not the text
@@ -53,10 +61,21 @@ def pair_findings(reports: list[Report]) -> list[tuple]:
                 rows += finding_rows(report.sha256, "crossyear", findings, related=first.sha256)
             if earlier is not None:
                 offset = len(findings)
-                found = check_pair(report, earlier)
+                # what `check --previous` runs: the tables, then the text-copying measure
+                found = check_pair(report, earlier) + compare_text(report, earlier)
                 rows += [(*r[:2], r[2] + offset, *r[3:])
                          for r in finding_rows(report.sha256, "crossyear", found, related=earlier.sha256)]
     return rows
+
+
+_SECTION = {s.number: s for s in SECTIONS}
+
+
+def restore_text(report: Report, lines: str | None, sections: str | None) -> None:
+    """Give a Report rebuilt from rows its stored text and section headings (for compare_text)."""
+    report.lines = lines.split("\n") if lines else []
+    report.sections = [Found(_SECTION[n], line, end, heading) for n, line, end, heading in json.loads(sections or "[]")
+                       if n in _SECTION]
 
 
 def _stream(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Report]]]:
@@ -80,8 +99,9 @@ def _stream(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Report]]
             if row is None:
                 return
             body, current = row[0], []
-        body_id, sha, path, fmt, encoding, organization, year, template, published = row
+        body_id, sha, path, fmt, encoding, organization, year, template, published, lines, sections = row
         report = report_from_rows((sha, path, fmt, encoding), (organization, year, template, published), [])
+        restore_text(report, lines, sections)
         tables = report.tables
         while True:
             cell = carried if carried is not None else next(cell_rows, None)

@@ -29,6 +29,11 @@ def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _check(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is not None and version[0] != SCHEMA_VERSION and version[0].isdigit() \
+            and int(version[0]) < int(SCHEMA_VERSION):
+        raise StoreError(f"数据库 {path} 由旧版 gongkai 建立（表结构版本 {version[0]}，当前为 {SCHEMA_VERSION}），"
+                         f"缺少原始文件、正文和审核记录，无法升级；请用 gongkai ingest --db 新文件 重新导入原报告")
     row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     if row is None or row[0] != fingerprint():
         raise StoreError(f"数据库 {path} 由其他版本的 gongkai 建立（表格定义或表结构不同），"
@@ -43,7 +48,8 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
-            raise StoreError(f"数据库 {path} 正被另一个进程写入，请等它结束后再试") from None
+            raise StoreError(f"数据库 {path} 正被另一个进程使用（导入，或 gongkai serve 审核服务正在运行）；"
+                             f"请等它结束，或在网页上传报告，或用 --db 指定另一个数据库") from None
         raise StoreError(f"无法打开数据库 {path}：{e}") from None
     except duckdb.Error as e:
         raise StoreError(f"无法打开数据库 {path}：{e}") from None

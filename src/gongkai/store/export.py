@@ -59,30 +59,44 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def wide_sql(labels: str = "key") -> str:
-    """One row per current report; `labels` 'key' (requests.granted.total) or 'zh' (表三·予以公开·总计)."""
+# the cells with a reviewer's corrections in force applied, flagged (`--values corrected`)
+CORRECTED_CELLS = """(SELECT c.* REPLACE (CASE WHEN k.sha256 IS NULL THEN c.value ELSE k.value END AS value),
+    k.sha256 IS NOT NULL AS corrected FROM cells c LEFT JOIN cell_corrections k
+    ON k.sha256 = c.sha256 AND k.tbl = CAST(c.tbl AS VARCHAR) AND k.row = CAST(c.row AS VARCHAR)
+    AND k.col = CAST(c.col AS VARCHAR))"""
+ORIGINAL_CELLS = "(SELECT c.*, FALSE AS corrected FROM cells c)"
+
+
+def wide_sql(labels: str = "key", corrected: bool = False) -> str:
+    """One row per current report; `labels` 'key' (requests.granted.total) or 'zh' (表三·予以公开·总计);
+    `corrected` applies the reviewers' corrections and lists the corrected cells in a column."""
     pick = 0 if labels == "key" else 1
     heads = [f"{expr} AS {_quote(col[pick])}" for expr, *col in REPORT_COLUMNS]
+    flag = ("corrected_cells", "审核更正的单元格")[pick]
+    heads.append(f"string_agg(CASE WHEN c.corrected THEN c.tbl || '.' || c.row || '.' || c.col END, ' ') "
+                 f"AS {_quote(flag)}")
     cells = [f"max(c.value) FILTER (WHERE c.tbl = '{t}' AND c.row = '{r}' AND c.col = '{k}') AS "
              f"{_quote(key if labels == 'key' else zh)}" for t, r, k, key, zh in cell_columns()]
     return (f"SELECT {', '.join(heads + cells)}\nFROM current_reports r JOIN sources s USING (sha256)\n"
             f"LEFT JOIN bodies b USING (body_id) LEFT JOIN report_metrics m USING (sha256)\n"
-            f"LEFT JOIN cells c USING (sha256)\nGROUP BY ALL ORDER BY min(s.seq)")
+            f"LEFT JOIN {CORRECTED_CELLS if corrected else ORIGINAL_CELLS} c USING (sha256)\n"
+            f"GROUP BY ALL ORDER BY min(s.seq)")
 
 
-def long_sql(labels: str = "key") -> str:
+def long_sql(labels: str = "key", corrected: bool = False) -> str:
     """One row per stored cell of a current report, with its printed text and provenance."""
     zh = labels == "zh"
     names = (("sha256", "来源SHA256"), ("path", "文件路径"), ("organization", "单位（原文）"), ("body_id", "单位标识"),
              ("year", "年度"), ("template", "格式"), ("tbl", "表"), ("row", "行"), ("col", "列"),
              ("table_label", "表名"), ("row_name", "行名"), ("column_name", "列名"), ("value", "数值"),
              ("printed", "原文"), ("line", "行号"), ("row_label", "行标签"), ("row_line", "行标签行号"),
-             ("column_label", "列表头"))
+             ("column_label", "列表头"), ("corrected", "审核更正"))
     exprs = ("r.sha256", "s.path", "r.organization", "r.body_id", "r.year", "r.template", "c.tbl", "c.row", "c.col",
              "f.table_label", "f.row_name", "f.column_name", "c.value", "c.printed", "c.line", "c.row_label",
-             "c.row_line", "c.column_label")
+             "c.row_line", "c.column_label", "c.corrected")
     select = ", ".join(f"{e} AS {_quote(n[1] if zh else n[0])}" for e, n in zip(exprs, names))
-    return (f"SELECT {select}\nFROM current_reports r JOIN sources s USING (sha256) JOIN cells c USING (sha256)\n"
+    cells = CORRECTED_CELLS if corrected else ORIGINAL_CELLS
+    return (f"SELECT {select}\nFROM current_reports r JOIN sources s USING (sha256) JOIN {cells} c USING (sha256)\n"
             f"LEFT JOIN form_cells f ON f.template = r.template AND f.tbl = c.tbl AND f.row = c.row AND f.col = c.col\n"
             f"ORDER BY s.seq, f.position")
 
@@ -104,9 +118,11 @@ def _rows(cursor: duckdb.DuckDBPyConnection, size: int = 2000) -> Iterator[tuple
         yield from chunk
 
 
-def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, wide: bool = True, labels: str = "key") -> int:
-    """Write the export to `out`; returns the number of rows written."""
-    sql = wide_sql(labels) if wide else long_sql(labels)
+def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, wide: bool = True, labels: str = "key",
+           corrected: bool = False) -> int:
+    """Write the export to `out`; returns the number of rows written. `corrected`: the reviewers'
+    corrections in force replace the printed values, and each row says which cells they are."""
+    sql = wide_sql(labels, corrected) if wide else long_sql(labels, corrected)
     if fmt == "parquet":
         con.execute(f"COPY ({sql}) TO '{_escape(out)}' (FORMAT parquet)")
         return con.execute(f"SELECT count(*) FROM read_parquet('{_escape(out)}')").fetchone()[0]

@@ -164,6 +164,8 @@ class _Writer:
         seq, stored, new_bodies = self.seq, set(), set()
         sources, reports, cells, findings, bodies, paths, revisits, failures, done, dirty, moved = (
             [] for _ in range(11))
+        texts: list[tuple] = []
+        originals: list[tuple] = []
         versions = self._versions([i.path for i in items])
         counts = {"added": 0, "versions": 0, "paths": 0, "failed": 0}
         for item in items:
@@ -186,8 +188,12 @@ class _Writer:
                     and (sha == item.sha256 or not self._in_db(sha)):  # changed since planned: look again
                 seq += 1
                 stored.add(sha)
-                sources.append((sha, seq, result.path, result.format, result.size, result.encoding))
+                sources.append(result.source_row(seq))
                 reports.append(result.report)
+                if result.texts is not None:
+                    texts.append(result.texts)
+                if result.original is not None:
+                    originals.append((sha, result.original))
                 cells.extend(result.cells)
                 findings.extend(result.findings)
                 if result.body is not None:
@@ -201,7 +207,8 @@ class _Writer:
                 counts["paths"] += 1
                 moved.append(item.path)
         for table, rows in (("sources", sources), ("reports", reports), ("cells", cells),
-                            ("findings", findings), ("bodies", bodies)):
+                            ("findings", findings), ("bodies", bodies), ("report_texts", texts),
+                            ("originals", originals)):
             self._append(table, rows)
         self._append("source_paths", paths)
         if revisits:  # a path found again with bytes it had before: that version becomes the latest

@@ -30,6 +30,13 @@ class Record:
     body: Body | None
     cells: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
+    texts: tuple | None = None  # a report_texts row
+    original: bytes | None = None  # the file's bytes, for the review pages
+    url: str | None = None
+    fetched_at: dt.datetime | None = None
+
+    def source_row(self, seq: int) -> tuple:
+        return (self.sha256, seq, self.path, self.format, self.size, self.encoding, self.url, self.fetched_at)
 
 
 @dataclass(slots=True)
@@ -50,19 +57,48 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def to_record(report: Report, size: int | None) -> Record:
-    """The rows of one parsed report."""
+def _where(cell: Cell) -> tuple[int | None, list[float] | None, list[int] | None]:
+    """(PDF page, [x0, y0, x1, y1]) or the source table's (table, row, col), as stored."""
+    where = cell.where
+    if where is None:
+        return None, None, None
+    if len(where) == 5:
+        return int(where[0]), [float(v) for v in where[1:]], None
+    return None, None, [int(v) for v in where]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def texts_row(report: Report) -> tuple:
+    """The report_texts row: what the review pages show besides the tables."""
+    counting = [s for s in report.statements if s.counts]
+    first = {}
+    for s in counting:
+        first.setdefault(s.key, s)
+    narrative = {"figures": report.narrative, "provenance": {k: s.provenance() for k, s in first.items()},
+                 "other": [dict(s.provenance(), key=s.key) for s in report.statements if not s.counts]}
+    sections = [[f.section.number, f.line, f.end, f.heading] for f in report.sections]
+    return (report.sha256, _json(narrative), _json(report.quality), _json(sections), "\n".join(report.lines))
+
+
+def to_record(report: Report, size: int | None, original: bytes | None = None) -> Record:
+    """The rows of one parsed report (and its bytes, kept for the review pages)."""
     sha = report.sha256
     body = body_of(report.organization)
     severities = [f.severity for f in report.findings]
+    overall = (report.quality or {}).get("overall")
     row = (sha, report.organization, body.body_id if body else None, report.year, report.template,
            _date(report.published), severities.count("error"), severities.count("warning"),
-           severities.count("info"), json.dumps(report.meta_sources, ensure_ascii=False, sort_keys=True))
+           severities.count("info"), json.dumps(report.meta_sources, ensure_ascii=False, sort_keys=True),
+           None if overall is None else float(overall))
     cells = [(sha, t, r, c, None if cell.value is None else float(cell.value), cell.printed, cell.line,
-              cell.row_label, cell.row_line, cell.column_label)
+              cell.row_label, cell.row_line, cell.column_label, *_where(cell))
              for t, rows in report.tables.items() for r, cols in rows.items() for c, cell in cols.items()]
     findings = finding_rows(sha, "report", report.findings)
-    return Record(sha, report.path, report.source_format, size, report.encoding, row, body, cells, findings)
+    return Record(sha, report.path, report.source_format, size, report.encoding, row, body, cells, findings,
+                  texts_row(report), original, report.url)
 
 
 def finding_rows(sha: str, origin: str, findings: list[Finding], related: str | None = None) -> list[tuple]:

@@ -7,11 +7,12 @@ with it; the writer records the files it held as failed and carries on.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import threading
 import time
 
-from ..api import parse_path
+from ..api import check_size, parse_bytes, read_input
 from ..errors import InputError
 from .gazetteer import divisions
 from .records import Failure, Record, to_record
@@ -38,17 +39,26 @@ def parse_one(task: Task) -> Record | Failure:
     """Parse one file; every problem becomes a Failure with its reason, never an exception."""
     path, sha, size = task
     try:
-        report = parse_path(path)
+        data = read_input(path)
+        report = parse_bytes(data, path)
     except InputError as e:
         return Failure(path, sha, size, "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
         return Failure(path, sha, size, "internal", f"内部错误：{type(e).__name__}: {e}")
-    if size is None or sha != report.sha256:  # changed since the writer looked
-        try:
-            size = os.path.getsize(path)
-        except OSError:
-            size = None
-    return to_record(report, size)
+    return to_record(report, len(data), data)
+
+
+def parse_data(name: str, data: bytes) -> Record | Failure:
+    """Parse one uploaded file's bytes, as `parse_one` parses a file (the web's upload worker)."""
+    try:
+        check_size(len(data))
+        report = parse_bytes(data, name)
+    except InputError as e:
+        return Failure(name, hashlib.sha256(data).hexdigest(), len(data), "input", str(e))
+    except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
+        return Failure(name, hashlib.sha256(data).hexdigest(), len(data), "internal",
+                       f"内部错误：{type(e).__name__}: {e}")
+    return to_record(report, len(data), data)
 
 
 def parse_chunk(tasks: list[Task]) -> list[Record | Failure]:
