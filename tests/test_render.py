@@ -265,3 +265,24 @@ def test_cells_the_reader_could_not_place_stay_blank_and_are_named(tmp_path):
     assert result.exit_code == 0 and "requests.granted.total 读取时无法可靠定位，输出中留空" in result.output
     back = parse_bytes((tmp_path / "unsure-表格.xlsx").read_bytes()).to_json()
     assert back["tables"]["requests"]["granted"]["total"] is None  # blank, never a number made up
+
+
+def test_an_excel_report_is_ingested_with_its_grid_positions(tmp_path):
+    import duckdb
+
+    doc = _doc("v2021", 13)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "表格.xlsx").write_bytes(render_document(doc, "xlsx"))
+    db = tmp_path / "t.duckdb"
+    result = CliRunner().invoke(app, ["ingest", str(folder), "--db", str(db), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    value, grid = con.execute("SELECT value, grid FROM cells WHERE tbl = 'requests' AND row = 'granted' "
+                              "AND col = 'natural_person'").fetchone()
+    con.close()
+    assert value == doc.tables["requests"]["granted"]["natural_person"]
+    from gongkai.render.xlsx import input_cells
+
+    sheet, row, col = input_cells(doc)["requests.granted.natural_person"]
+    assert grid == [1, row, col]  # sheet index (表三 is the second sheet), row, column
