@@ -63,6 +63,8 @@ def main() -> None:
     ap.add_argument("--ingest", type=int, default=10_000, help="generated reports to ingest (0: skip)")
     ap.add_argument("--jobs", type=int, default=None, help="ingest worker processes (default: all cores)")
     ap.add_argument("--scans", type=int, default=2, help="generated scanned reports to OCR (0: skip)")
+    ap.add_argument("--roundtrip", type=int, default=100,
+                    help="random reports per format rendered and parsed back (0: skip; the issue-13 bar is 1000)")
     args = ap.parse_args()
     cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if cores:
@@ -101,6 +103,8 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak Python allocation while parsing one report at a time (all formats): {peak / 1e6:.1f} MB")
     print(f"  peak resident memory of the whole process:                 {rss_mb:.0f} MB")
+    if args.roundtrip:
+        bench_roundtrip(args.roundtrip)
     if args.ingest:  # after the freeze above: DuckDB's objects must stay collectable at exit
         if cores:
             os.sched_setaffinity(0, cores)  # ingest uses every core, as a user's run does
@@ -144,6 +148,48 @@ def bench_scans(count: int) -> None:
         print(f"  {'scans at ' + str(dpi) + ' dpi (' + str(count) + ' reports, ' + str(pages) + ' pages)':40s} "
               f"{cpu / pages:6.2f} s/page of CPU ({wall / pages:.2f} s wall)  cells {100 * right / total:.1f}% "
               f"right, silent wrong {silent}")
+
+
+def bench_roundtrip(count: int) -> None:
+    """Render `count` random valid reports per format (both forms, some blank cells), parse each back
+    and compare every cell: prints render and parse rates and how many cells came back changed."""
+    import random
+
+    from gongkai.forms import FORMS
+    from gongkai.render.document import Document
+    from gongkai.render.output import FORMATS, render_document
+    from gongkai.synth import random_tables
+
+    print(f"gongkai bench — render → parse round trip, {count} random reports per format (one core)")
+    for fmt in FORMATS:
+        render_cpu = parse_cpu = 0.0
+        cells = changed = failed = 0
+        for seed in range(count):
+            rng = random.Random(seed)
+            form = FORMS[sorted(FORMS)[seed % 2]]
+            tables = random_tables(form, rng, other_as_one=form.key == "v2021" and seed % 10 == 1)
+            zeros = [(t, r, c) for t, rows in tables.items() for r, cs in rows.items() for c, v in cs.items() if v == 0]
+            for t, r, c in rng.sample(zeros, min(len(zeros), rng.randint(0, 3))):
+                tables[t][r][c] = None
+            doc = Document(form.key, "会同县人民政府", rng.randint(form.first_year, form.last_year or 2025), tables,
+                           tables_only=True)
+            t0 = time.process_time()
+            data = render_document(doc, fmt)
+            t1 = time.process_time()
+            try:
+                got = parse_bytes(data).to_json(provenance=False)["tables"]
+            except Exception:  # noqa: BLE001 - counted and reported, the bench goes on
+                failed += 1
+                got = {}
+            parse_cpu += time.process_time() - t1
+            render_cpu += t1 - t0
+            for t, rows in tables.items():
+                for r, cs in rows.items():
+                    for c, v in cs.items():
+                        cells += 1
+                        changed += got.get(t, {}).get(r, {}).get(c, "missing") != v
+        print(f"  {fmt:5s} render {count / render_cpu:6.1f} reports/s, parse {count / parse_cpu:6.1f} reports/s of CPU; "
+              f"{cells} cells, {changed} lost or changed, {failed} unreadable")
 
 
 def _rss_mb(pid: int) -> float:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a corpus of synthetic, never-seen text reports in the scorer's case format.
 
-    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,scan,tiff] [--damaged]
+    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,xlsx,scan,tiff] [--damaged]
 
 Each case is OUT_DIR/<name>/{input.<ext>, truth.json}; score them with
     python3 ../shared/tools/score.py --cmd '.venv/bin/gongkai parse {input} --json' --cases OUT_DIR
@@ -78,7 +78,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--errors", type=float, default=0.3)
-    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf")
+    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,xlsx,scan,tiff")
     ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
     args = ap.parse_args()
     formats = args.formats.split(",")

@@ -15,7 +15,7 @@ from .quality import assess
 from .read import MAX_BYTES, read_document
 
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc",
-                             ".wps", ".jpg", ".jpeg", ".png"})
+                             ".wps", ".xlsx", ".xls", ".jpg", ".jpeg", ".png"})
 
 
 def parse_bytes(data: bytes, path: str = "<stdin>", checks: bool = True) -> Report:

@@ -295,6 +295,8 @@ def _where(cell: Cell) -> str:
     if "page" in prov:
         x0, y0, x1, y1 = prov["bbox"]
         return f"第 {prov['page']} 页 ({x0:.0f},{y0:.0f})–({x1:.0f},{y1:.0f})"
+    if "sheet" in prov:
+        return f"工作表「{prov['sheet']}」第 {prov['row'] + 1} 行第 {prov['col'] + 1} 列"
     if "table" in prov:
         return f"表格 {prov['table'] + 1} 第 {prov['row'] + 1} 行第 {prov['col'] + 1} 列"
     return f"第 {cell.line} 行" if cell.line else ""
@@ -355,6 +357,61 @@ def forms(
                 console.print(escape(f"{i.rule}：{' + '.join(i.lhs)} = {' + '.join(i.rhs)}"
                                      f"（{'每列' if i.axis == 'rows' else '每行'}"
                                      f"{'：' + '、'.join(i.over) if i.over else ''}）"))
+
+
+@app.command()
+def render(
+    path: Annotated[str, typer.Argument(help="报告文件（任何可读格式，含 .xlsx）或 gongkai parse --json 输出的 JSON 文档")],
+    fmt: Annotated[str, typer.Option("--format", help="输出格式：docx、xlsx、html 或 pdf")] = "docx",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：与输入同名，加“-表格”）")] = None,
+    corrected: Annotated[bool, typer.Option("--corrected", help="采用 JSON 文档中审核人的更正（review.corrections）")] = False,
+) -> None:
+    """按官方格式输出三张统计表（表二、表三、表四）：Word 可直接放入报告稿，Excel 为自动核对的工作簿。"""
+    from .render.output import FORMATS, SUFFIX, load_source, render_document, write_atomically
+
+    if fmt not in FORMATS:
+        err.print(f"[red]不支持的输出格式[/red]：{escape(fmt)}（可选：{'、'.join(FORMATS)}）")
+        raise typer.Exit(2)
+    try:
+        source = load_source(path, corrected)
+        data = render_document(source.document, fmt)
+        target = out or Path(path).with_name(f"{Path(path).stem}-表格{SUFFIX[fmt]}")
+        write_atomically(target, data)
+    except InputError as e:
+        err.print(f"[red]无法输出[/red] {escape(path)}：{escape(str(e))}")
+        raise typer.Exit(2) from None
+    doc = source.document
+    err.print(escape(f"已写入 {target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
+                     + (f" · 采用更正 {source.corrected} 处" if corrected else "") + "）"))
+    if source.unplaced:
+        shown = "、".join(source.unplaced[:6]) + (f" 等 {len(source.unplaced)} 格" if len(source.unplaced) > 6 else "")
+        err.print(f"[yellow]注意[/yellow]：{escape(shown)} 读取时无法可靠定位，输出中留空，请核对原文后填写")
+
+
+@app.command()
+def template(
+    form: Annotated[str | None, typer.Option("--form", help="v2021 或 v2019（默认按 --year 选择，否则 v2021）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="报告年度，如 2025")] = None,
+    previous: Annotated[str | None, typer.Option("--from", help="上年度报告（任何可读格式或 JSON）：预填上年结转，并核对衔接")] = None,
+    organization: Annotated[str, typer.Option("--org", help="填报单位名称")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="输出格式（目前只有 xlsx）")] = "xlsx",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：年度报告表格.xlsx）")] = None,
+) -> None:
+    """生成填报用的 Excel 工作簿：表二、表三、表四各一页，只有填报格可改，勾稽关系随填随算，核对页列出不成立的关系。"""
+    from .render.output import template_bytes, write_atomically
+
+    if fmt != "xlsx":
+        err.print(f"[red]填报模板只支持 xlsx 格式[/red]：{escape(fmt)}")
+        raise typer.Exit(2)
+    try:
+        data, form_key, year = template_bytes(form, year, previous, organization)
+        target = out or Path(f"年度报告表格{year or ''}.xlsx")
+        write_atomically(target, data)
+    except InputError as e:
+        err.print(f"[red]无法生成模板[/red]：{escape(str(e))}")
+        raise typer.Exit(2) from None
+    err.print(escape(f"已写入 {target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
+                     + ("，已按上年报告预填上年结转" if previous else "") + "）"))
 
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")

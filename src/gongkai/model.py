@@ -26,7 +26,7 @@ class Cell:
     row_label: str | None = None
     row_line: int | None = None
     column_label: str | None = None
-    where: tuple | None = None  # PDF (page, x0, y0, x1, y1) or table cell (table, row, col)
+    where: tuple | None = None  # PDF (page, x0, y0, x1, y1), table cell (table, row, col) or (…, sheet)
     confidence: float | None = None  # OCR's, for a value read from a scan below full confidence
 
     def provenance(self) -> dict[str, Any]:
@@ -40,7 +40,9 @@ class Cell:
                 out["page"] = self.where[0]
                 out["bbox"] = [round(v, 1) for v in self.where[1:]]
             else:
-                out["table"], out["row"], out["col"] = self.where
+                out["table"], out["row"], out["col"] = self.where[:3]
+                if len(self.where) == 4:  # a spreadsheet cell: (sheet index, row, col, sheet name)
+                    out["sheet"] = self.where[3]
         return out
 
 

@@ -190,7 +190,7 @@ NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousan
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
-FORMATS = ("text", "html", "docx", "pdf")
+FORMATS = ("text", "html", "docx", "pdf", "xlsx")
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
@@ -207,7 +207,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("gbk")
     if form.key != "v2021":
         chosen.discard("other_one_row")
-    if fmt in ("docx", "pdf"):
+    if fmt in ("docx", "pdf", "xlsx"):
         chosen -= {"gbk", "big5"}  # these formats carry their own encoding
     if fmt == "text" and layout == "spaces" and "empty_cells" in chosen:
         chosen.discard("empty_cells")  # an empty cell between spaces leaves no trace: not a fair test
@@ -250,6 +250,14 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
                                    layout_table=rng.random() < 0.3))
         data = text.encode(encoding, errors="replace")
         layout = "html"
+    elif fmt == "xlsx":
+        # a filled workbook (gongkai's own layout): numbers are numbers, so cell noise does not apply;
+        # it prints no publication date
+        if "traditional" in chosen:
+            doc = _convert_doc(doc, convert)
+        from .render.xlsx import render_xlsx
+
+        data, text, layout, iso = render_xlsx(doc), "", "xlsx", None
     else:
         if "traditional" in chosen:
             doc = _convert_doc(doc, convert)

@@ -27,10 +27,14 @@ _UNSUPPORTED = (
 
 
 def sniff_format(data: bytes) -> str:
-    """`pdf`, `docx`, `doc`, `image`, `html` or `text`, from the bytes; InputError for other formats."""
+    """`pdf`, `docx`, `doc`, `xlsx` (also .xls), `image`, `html` or `text`, from the bytes; InputError for other formats."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
+    from .xlsx import is_xls, is_xlsx
+
+    if is_xlsx(data) or is_xls(data):
+        return "xlsx"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -87,6 +91,11 @@ def _read(data: bytes, fmt: str) -> Document:
 
         blocks, meta_lines = docx_blocks(data, fmt)
         return blocks_document(blocks, "docx", meta_lines=meta_lines)
+    if fmt == "xlsx":
+        from .xlsx import xlsx_blocks
+
+        blocks, meta_lines = xlsx_blocks(data)
+        return blocks_document(blocks, "xlsx", meta_lines=meta_lines)
     if fmt == "image":
         from .ocr import image_blocks
 

@@ -30,10 +30,11 @@ class Document:
     signature: str | None = None
     narrative: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # printed label overrides, by row/column key
+    tables_only: bool = False  # print the title and the three table sections only (`gongkai render`)
 
     @property
     def title(self) -> str:
-        return f"{self.organization}{self.year}年政府信息公开工作年度报告"
+        return f"{self.organization}{f'{self.year}年' if self.year else ''}政府信息公开工作年度报告"
 
 
 def _default_text(doc: Document, section_key: str) -> str:
@@ -57,11 +58,13 @@ def outline(doc: Document, cell: CellFormatter = plain_cell) -> Iterator[tuple[s
     if doc.published_line:
         yield "dateline", doc.published_line
     for section in SECTIONS:
+        if doc.tables_only and not section.table:
+            continue
         yield "heading", section.heading
         if section.table:
             yield "table", table_grid(form, section.table, doc.tables.get(section.table, {}), cell, doc.labels)
         else:
             yield "text", doc.narrative.get(section.key) or _default_text(doc, section.key)
-    if doc.signature:
+    if doc.signature and not doc.tables_only:
         yield "signature", doc.organization
         yield "signature", doc.signature

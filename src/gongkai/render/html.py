@@ -54,3 +54,34 @@ def render_html(doc: Document, cell: CellFormatter = plain_cell, charset: str = 
 <div class="footer">主办单位：{escape(site)} 版权所有 网站标识码：4312250001 备案号：湘ICP备00000000号</div>
 </body></html>
 """
+
+
+_CSS = """body { font-family: "仿宋_GB2312", "FangSong", serif; max-width: 60em; margin: 2em auto; }
+h1 { font-family: "宋体", "SimSun", serif; font-size: 22pt; text-align: center; }
+h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 16pt; font-weight: normal; }
+table { border-collapse: collapse; width: 100%; font-family: "宋体", "SimSun", serif; font-size: 10.5pt; }
+td { border: 1px solid #000; padding: 2px 4px; text-align: center; vertical-align: middle; }
+td.note { text-align: left; font-size: 9pt; }"""
+
+
+def render_tables_html(doc: Document, cell: CellFormatter = plain_cell) -> str:
+    """A plain standalone page of the report's official tables (no site chrome): `gongkai render --format html`."""
+    parts = []
+    for kind, item in outline(doc, cell):
+        if kind == "table":
+            rows = []
+            for row in item:  # type: ignore[union-attr]
+                cells = []
+                for c in row:
+                    attrs = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + \
+                        (f' colspan="{c.colspan}"' if c.colspan > 1 else "") + \
+                        (' class="note"' if c.text.startswith("（本列") else "")
+                    cells.append(f"<td{attrs}>{escape(c.text)}</td>")
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            parts.append("<table>" + "".join(rows) + "</table>")
+        else:
+            tag = {"title": "h1", "heading": "h2"}.get(kind, "p")
+            parts.append(f"<{tag}>{escape(item)}</{tag}>")  # type: ignore[arg-type]
+    body = "\n".join(parts)
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n<title>{escape(doc.title)}</title>\n'
+            f"<style>\n{_CSS}\n</style></head><body>\n{body}\n</body></html>\n")

@@ -64,7 +64,7 @@ def _where(cell: Cell) -> tuple[int | None, list[float] | None, list[int] | None
         return None, None, None
     if len(where) == 5:
         return int(where[0]), [float(v) for v in where[1:]], None
-    return None, None, [int(v) for v in where]
+    return None, None, [int(v) for v in where[:3]]  # a spreadsheet cell also names its sheet: (…, sheet)
 
 
 def _json(value: Any) -> str:
