@@ -140,6 +140,16 @@ def _models() -> _Models:
     return _Models(detect, rec, chars, value_ids)
 
 
+@lru_cache(maxsize=1)
+def _cv2():  # type: ignore[no-untyped-def]
+    """OpenCV with its own logging off: a damaged image is said once, in Chinese, by this reader
+    (OpenCV would also print `[ERROR] … readHeader …` to stderr)."""
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    return cv2
+
+
 # ------------------------------------------------------------------------------------ images
 
 def decode_pages(data: bytes) -> Iterator[Any]:
@@ -148,28 +158,21 @@ def decode_pages(data: bytes) -> Iterator[Any]:
     import io
     import warnings
 
-    import cv2
     import numpy as np
 
     _check_size(data)
     count = 0
     try:
-        if data[:4] in (b"II*\x00", b"MM\x00*"):
-            from PIL import Image, ImageSequence
+        # Pillow for every format: OpenCV's and libjpeg's own warnings about damaged files would
+        # go straight to stderr beside this reader's one-line message
+        from PIL import Image, ImageSequence
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: judged below
-                with Image.open(io.BytesIO(data)) as image:
-                    for frame in ImageSequence.Iterator(image):
-                        count += 1
-                        yield np.asarray(frame.convert("L"))
-        else:
-            page = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-            if page is not None and page.size > MAX_PIXELS:
-                raise InputError(f"图片过大（{page.shape[1]}×{page.shape[0]} 像素），超过 {MAX_PIXELS // 1_000_000} 百万像素上限")
-            if page is not None:
-                count += 1
-                yield page
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: judged below
+            with Image.open(io.BytesIO(data)) as image:
+                for frame in ImageSequence.Iterator(image):
+                    count += 1
+                    yield np.asarray(frame.convert("L"))
     except (InputError, GeneratorExit):
         raise
     except Exception:  # noqa: BLE001 - any decoder failure is a damaged file, said in one line
@@ -276,7 +279,7 @@ def page_blocks(gray: Any, page_no: int = 1, scale: float = 72 / DPI) -> list[Bl
 
 def _ink_threshold(gray: Any) -> float:
     """Gray level below which a pixel is ink (Otsu, capped so that blur halos are paper)."""
-    import cv2
+    cv2 = _cv2()
 
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return min(float(level), 170.0)
@@ -284,7 +287,7 @@ def _ink_threshold(gray: Any) -> float:
 
 def deskew(gray: Any) -> Any:
     """The page turned straight (see `skew`)."""
-    import cv2
+    cv2 = _cv2()
 
     angle = skew(gray)
     if abs(angle) < 0.04:  # under ~1 px over a table's width: leave the pixels as scanned
@@ -338,7 +341,7 @@ def skew(gray: Any) -> float:
 
 def image_edges(gray: Any) -> list[Edge]:
     """Ruling lines drawn in an image, as edges in pixels."""
-    import cv2
+    cv2 = _cv2()
 
     h, w = gray.shape
     ink = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -2)
@@ -436,7 +439,7 @@ def _cell_lines(gray: Any, box: Box, threshold: float, owner: int) -> list[_Line
 
 def _free_lines(gray: Any, grids: list[Any], threshold: float) -> list[_Line]:
     """Text outside the tables, found by the detector on a reduced copy with the tables blanked out."""
-    import cv2
+    cv2 = _cv2()
     import numpy as np
 
     page = gray.copy()
@@ -486,7 +489,7 @@ def _crop(gray: Any, line: _Line, wide: bool = False) -> Any:
     `wide`: the second look at a doubtful value: more paper around it, contrast stretched, so
     that the network sees the digits at another scale and position.
     """
-    import cv2
+    cv2 = _cv2()
 
     h = line.y1 - line.y0
     pad_y, pad_x = max(2, int(h * 0.25)), max(3, int(h * 0.4))
