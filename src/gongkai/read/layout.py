@@ -32,8 +32,8 @@ from statistics import median
 from .document import UNREADABLE_MARK, Block
 from .pdfium import Char
 
-_VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|元|件|条|项|个)?|[—–\-－]+|/|无)$")
-_VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无元件条项个")
+_VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
+_VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无無元件条條项項个個")
 """Characters a value line can end with (a quick test before a line is looked at closely)."""
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
@@ -156,6 +156,30 @@ def _is_value_line(line: Line) -> bool:
     return len(values) >= 2 and gap >= 0.5 * h or gap >= 1.5 * h
 
 
+def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
+    """A row's label lines read cell by cell: words overlapping in x (or touching on one line) are
+    one cell's lines, read top to bottom; the cells (a stub beside the row's own label) left to right."""
+    groups: list[list[tuple[float, Word]]] = []
+    boxes: list[list[float]] = []
+    for base, words in sorted(lines, key=lambda lw: lw[0]):
+        for w in words:
+            for g, box in zip(groups, boxes):
+                near = box[0] - w.x1 if w.x1 < box[0] else w.x0 - box[1]
+                if near <= 0 or (near < 1.0 * (w.bottom - w.top) and any(abs(b - base) < 0.5 for b, _ in g)):
+                    g.append((base, w))
+                    box[0], box[1] = min(box[0], w.x0), max(box[1], w.x1)
+                    break
+            else:
+                groups.append([(base, w)])
+                boxes.append([w.x0, w.x1])
+    order = sorted(range(len(groups)), key=lambda i: boxes[i][0])
+    out = []
+    for i in order:
+        cell = sorted(groups[i], key=lambda bw: (round(bw[0], 1), bw[1].x0))
+        out.append(join_chars([c for _, w in cell for c in w.chars]))
+    return "".join(out)
+
+
 def _cluster(extents: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """Intervals joined where they overlap, left to right."""
     out: list[tuple[float, float]] = []
@@ -265,7 +289,7 @@ class TableFinder:
                           default=label_left) + extents[0][0]) / 2
             bound0 = min(bound0, extents[0][0] - 0.5)
             extents = self._header_columns(section, extents, bound0)
-            if not section.header and self.previous is not None:
+            if not section.header and self.previous is not None and not sections:
                 extents, bound0 = self._continued(extents, bound0)
             section.columns = extents
             section.bounds = _bounds(extents, bound0)
@@ -277,11 +301,12 @@ class TableFinder:
     def _header_above(self, lines: list[Line], first: int, taken: set[int]) -> list[int]:
         """Indices of the header lines above value line `first` (top to bottom)."""
         row = lines[first]
-        values = row.words[_trailing_values(row):]
+        k = _trailing_values(row)
+        values = row.words[k:]
         left_values = min(w.x0 for w in values)
         span_left = min(w.x0 for w in row.words)
         span_right = max(w.x1 for w in values)
-        centre = (span_left + span_right) / 2
+        label_right = max((w.x1 for w in row.words[:k]), default=span_left)
         out: list[int] = []
         crossing_seen = False
         prev_top = row.top
@@ -292,11 +317,12 @@ class TableFinder:
             right = max(w.x1 for w in ln.words)
             crosses = right > left_values - 0.5 * ln.height
             if crosses:
-                wide = [w for w in ln.words if w.x0 < left_values - ln.height and w.x1 > left_values]
-                if wide and abs((wide[0].x0 + wide[0].x1) / 2 - centre) > 0.15 * (span_right - span_left):
+                if ln.height > 1.15 * row.height:
+                    break  # set larger than the table's text: a heading
+                first_word = ln.words[0]
+                if len(ln.words) == 1 and first_word.x0 <= min(span_left, label_right) + ln.height \
+                        and first_word.x1 - first_word.x0 > 0.45 * (span_right - span_left):
                     break  # a paragraph running from the left margin over the columns
-                if len(ln.words) == 1 and ln.words[0].x1 - ln.words[0].x0 > 0.8 * (span_right - span_left):
-                    break
                 crossing_seen = True
             out.append(i)
             prev_top = ln.top
@@ -315,6 +341,8 @@ class TableFinder:
             return extents
         extra: list[tuple[float, float]] = []
         for ln in section.header:
+            if not any(any(w.x0 <= b and a <= w.x1 for a, b in extents) for w in ln.words):
+                continue  # a title or group header alone on its line names no column
             for w in ln.words:
                 if w.x0 <= bound0 or any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
@@ -421,7 +449,7 @@ class TableFinder:
         if i == 0:
             out[0][:0] = pending
             return
-        bases = [out[i - 1][-1][0] if out[i - 1] else rows[i - 1]] + [b for b, _ in pending] + [rows[i]]
+        bases = [max([rows[i - 1]] + [b for b, _ in out[i - 1]])] + [b for b, _ in pending] + [rows[i]]
         gaps = [b - a for a, b in zip(bases, bases[1:])]
         widest = max(gaps)
         cut = gaps.index(widest)  # pending[:cut] go up, pending[cut:] go down
@@ -441,8 +469,9 @@ class TableFinder:
             for w in ln.words:
                 span = _span(w.x0, w.x1, bounds)
                 for cell in cells:
-                    if cell[0] == span and 0 < ln.base - cell[2] <= 1.8 * ln.height \
-                            and min(w.x1, cell[4][2]) - max(w.x0, cell[4][0]) > 0:
+                    same_line = abs(ln.base - cell[2]) < 0.5 and w.x0 - cell[4][2] < 1.5 * ln.height
+                    below = 0 < ln.base - cell[2] <= 1.8 * ln.height and min(w.x1, cell[4][2]) - max(w.x0, cell[4][0]) > 0
+                    if cell[0] == span and (same_line or below):
                         cell[3].append(w.text)
                         cells[cells.index(cell)] = (span, cell[1], ln.base, cell[3],
                                                     [min(cell[4][0], w.x0), cell[4][1], max(cell[4][2], w.x1),
@@ -456,7 +485,7 @@ class TableFinder:
         for (line, values), labels in zip(section.rows, self._row_labels(section)):
             label_words = [w for _, ws in labels for w in ws]
             if label_words:
-                text = "".join(join_chars([c for w in ws for c in w.chars]) for _, ws in labels)
+                text = _label_text(labels)
                 box = (page_no, min(w.x0 for w in label_words), min(w.top for w in label_words),
                        max(w.x1 for w in label_words), max(w.bottom for w in label_words))
                 blocks.append(Block(text, True, box))
