@@ -165,7 +165,7 @@ def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
         for w in words:
             for g, box in zip(groups, boxes):
                 near = box[0] - w.x1 if w.x1 < box[0] else w.x0 - box[1]
-                if near <= 0 or (near < 1.0 * (w.bottom - w.top) and any(abs(b - base) < 0.5 for b, _ in g)):
+                if near <= 0 or (near < 0.45 * (w.bottom - w.top) and any(abs(b - base) < 0.5 for b, _ in g)):
                     g.append((base, w))
                     box[0], box[1] = min(box[0], w.x0), max(box[1], w.x1)
                     break
@@ -389,8 +389,8 @@ class TableFinder:
             ln = lines[end + 1]
             if max(w.x1 for w in ln.words) > bound0 or _is_value_line(ln):
                 break
-            if ln.top - lines[end].bottom > 0.8 * ln.height:
-                break
+            if ln.base - lines[end].base > 1.5 * ln.height or ln.height > 1.15 * lines[last].height:
+                break  # a heading or paragraph after the table, not the rest of a wrapped label
             end += 1
         for i in range(start, end + 1):
             ln = lines[i]
