@@ -156,6 +156,19 @@ def _is_value_line(line: Line) -> bool:
     return len(values) >= 2 and gap >= 0.5 * h or gap >= 1.5 * h
 
 
+def _phrases(line: Line) -> list[Word]:
+    """The line's words joined across space-sized gaps (`科研 机构` is one header)."""
+    out: list[Word] = []
+    for w in line.words:
+        if out and w.x0 - out[-1].x1 < 0.45 * line.height:
+            last = out[-1]
+            out[-1] = Word(last.x0, w.x1, min(last.top, w.top), max(last.bottom, w.bottom), last.base,
+                           last.text + " " + w.text, last.chars + w.chars)
+        else:
+            out.append(w)
+    return out
+
+
 def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
     """A row's label lines read cell by cell: words overlapping in x (or touching on one line) are
     one cell's lines, read top to bottom; the cells (a stub beside the row's own label) left to right."""
@@ -343,7 +356,7 @@ class TableFinder:
         for ln in section.header:
             if not any(any(w.x0 <= b and a <= w.x1 for a, b in extents) for w in ln.words):
                 continue  # a title or group header alone on its line names no column
-            for w in ln.words:
+            for w in _phrases(ln):
                 if w.x0 <= bound0 or any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
                 gaps = [(extents[i][1], extents[i + 1][0]) for i in range(len(extents) - 1)]
