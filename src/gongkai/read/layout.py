@@ -292,16 +292,14 @@ class TableFinder:
                     continue
             section = _Section(rows=[(lines[i], lines[i].words[_trailing_values(lines[i]):]) for i in run])
             extents = _cluster([(w.x0, w.x1) for _, ws in section.rows for w in ws])
-            label_right = min(w.x0 for _, ws in section.rows for w in ws)
             header_idx = self._header_above(lines, run[0], taken)
             section.header = [lines[i] for i in header_idx]
             taken.update(header_idx)
-            label_left = min((ln.words[0].x0 for ln, _ in section.rows if _trailing_values(ln) > 0),
-                             default=label_right)
-            bound0 = (max((w.x1 for ln, _ in section.rows for w in ln.words[:_trailing_values(ln)]),
-                          default=label_left) + extents[0][0]) / 2
-            bound0 = min(bound0, extents[0][0] - 0.5)
-            extents = self._header_columns(section, extents, bound0)
+            label_max = max((w.x1 for ln, _ in section.rows for w in ln.words[:_trailing_values(ln)]), default=None)
+            extents = self._header_columns(section, extents, label_max)
+            bound0 = extents[0][0] - 0.5
+            if label_max is not None:
+                bound0 = min((label_max + extents[0][0]) / 2, bound0)
             if not section.header and self.previous is not None and not sections:
                 extents, bound0 = self._continued(extents, bound0)
             section.columns = extents
@@ -347,7 +345,7 @@ class TableFinder:
         return sorted(out)
 
     @staticmethod
-    def _header_columns(section: _Section, extents: list[tuple[float, float]], bound0: float
+    def _header_columns(section: _Section, extents: list[tuple[float, float]], label_max: float | None
                         ) -> list[tuple[float, float]]:
         """Columns blank in every row, recovered from header words standing between value columns."""
         if not section.header:
@@ -357,9 +355,12 @@ class TableFinder:
             if not any(any(w.x0 <= b and a <= w.x1 for a, b in extents) for w in ln.words):
                 continue  # a title or group header alone on its line names no column
             for w in _phrases(ln):
-                if w.x0 <= bound0 or any(w.x0 <= b and a <= w.x1 for a, b in extents):
+                if label_max is not None and w.x0 <= label_max + 0.5 * ln.height:
+                    continue  # the label column's own header (信息内容)
+                if any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
                 gaps = [(extents[i][1], extents[i + 1][0]) for i in range(len(extents) - 1)]
+                gaps.append((float("-inf") if label_max is None else label_max, extents[0][0]))
                 gaps.append((extents[-1][1], float("inf")))
                 if any(a < w.x0 and w.x1 < b for a, b in gaps):
                     extra.append((w.x0, w.x1))
