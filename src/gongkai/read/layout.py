@@ -157,10 +157,11 @@ def _is_value_line(line: Line) -> bool:
 
 
 def _phrases(line: Line) -> list[Word]:
-    """The line's words joined across space-sized gaps (`科研 机构` is one header)."""
+    """The line's words joined where a space was typed between them (`科研 机构` is one header);
+    a mere gap is the padding between two cells."""
     out: list[Word] = []
     for w in line.words:
-        if out and w.x0 - out[-1].x1 < 0.45 * line.height:
+        if out and w.x0 - out[-1].x1 < (1.0 if w.chars[0].spaced else SPACE) * line.height:
             last = out[-1]
             out[-1] = Word(last.x0, w.x1, min(last.top, w.top), max(last.bottom, w.bottom), last.base,
                            last.text + " " + w.text, last.chars + w.chars)
@@ -178,7 +179,9 @@ def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
         for w in words:
             for g, box in zip(groups, boxes):
                 near = box[0] - w.x1 if w.x1 < box[0] else w.x0 - box[1]
-                if near <= 0 or (near < 0.45 * (w.bottom - w.top) and any(abs(b - base) < 0.5 for b, _ in g)):
+                # a space inside a label (`3.危及“三安全一 稳定`): typed, or no wider than one
+                spaced = near < (1.0 if w.chars[0].spaced else 0.45) * (w.bottom - w.top)
+                if near <= 0 or (spaced and any(abs(b - base) < 0.5 for b, _ in g)):
                     g.append((base, w))
                     box[0], box[1] = min(box[0], w.x0), max(box[1], w.x1)
                     break
@@ -354,11 +357,15 @@ class TableFinder:
         for ln in section.header:
             if not any(any(w.x0 <= b and a <= w.x1 for a, b in extents) for w in ln.words):
                 continue  # a title or group header alone on its line names no column
-            for w in _phrases(ln):
+            phrases = _phrases(ln)
+            for w in phrases:
                 if label_max is not None and w.x0 <= label_max + 0.5 * ln.height:
                     continue  # the label column's own header (信息内容)
                 if any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
+                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.6 * ln.height
+                       and any(v.x0 <= b and a <= v.x1 for a, b in extents) for v in phrases):
+                    continue  # the rest of a header beside it (`科研 机构`), not a column of its own
                 gaps = [(extents[i][1], extents[i + 1][0]) for i in range(len(extents) - 1)]
                 gaps.append((float("-inf") if label_max is None else label_max, extents[0][0]))
                 gaps.append((extents[-1][1], float("inf")))
