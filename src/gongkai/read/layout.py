@@ -363,9 +363,13 @@ class TableFinder:
                     continue  # the label column's own header (信息内容)
                 if any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
-                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.6 * ln.height
+                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.45 * ln.height
                        and any(v.x0 <= b and a <= v.x1 for a, b in extents) for v in phrases):
                     continue  # the rest of a header beside it (`科研 机构`), not a column of its own
+                below = [v for low in section.header if low.base > ln.base + 0.5 for v in _phrases(low)
+                         if min(v.x1, w.x1) - max(v.x0, w.x0) > 0]
+                if len(below) >= 2 and len({round(v.base) for v in below}) < len(below):
+                    continue  # a group header over several columns (复议后起诉), not a leaf
                 gaps = [(extents[i][1], extents[i + 1][0]) for i in range(len(extents) - 1)]
                 gaps.append((float("-inf") if label_max is None else label_max, extents[0][0]))
                 gaps.append((extents[-1][1], float("inf")))
