@@ -354,10 +354,12 @@ class TableFinder:
         if not section.header:
             return extents
         extra: list[tuple[float, float]] = []
+        left = min([extents[0][0]] + [w.x0 for ln, _ in section.rows for w in ln.words])
+        centre, width = (left + extents[-1][1]) / 2, extents[-1][1] - left
         for ln in section.header:
-            if not any(any(w.x0 <= b and a <= w.x1 for a, b in extents) for w in ln.words):
-                continue  # a title or group header alone on its line names no column
             phrases = _phrases(ln)
+            if len(phrases) == 1 and abs((phrases[0].x0 + phrases[0].x1) / 2 - centre) < 0.08 * width:
+                continue  # a title over the whole table (第二十条第（一）项) names no column
             for w in phrases:
                 if label_max is not None and w.x0 <= label_max + 0.5 * ln.height:
                     continue  # the label column's own header (信息内容)
