@@ -35,6 +35,7 @@ from .pdfium import Char
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
 _VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无無元件条條项項个個")
 """Characters a value line can end with (a quick test before a line is looked at closely)."""
+_UNIT = re.compile(r"^(?:万元|萬元|元|件|条|條|项|項|个|個)$")
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
 CJK_SPACE = 0.6
@@ -238,10 +239,12 @@ class TableFinder:
 
     def __init__(self) -> None:
         self.previous: _Section | None = None
+        self.absorbed: list[Line] = []
 
     def page(self, bands: list[list[Char]], page_no: int, height: float
              ) -> tuple[list[tuple[float, list[Block]]], list[list[Char]]]:
         """(positioned block groups of the tables found, the baseline bands left for text lines)."""
+        self.absorbed = []
         if not any(b[-1].text in _VALUE_END for b in bands):
             if sum(len(b) for b in bands) > 40:
                 self.previous = None  # prose between: a later table is not this one continued
@@ -255,6 +258,8 @@ class TableFinder:
             return [], bands
         used: set[int] = set()
         groups: list[tuple[float, list[Block]]] = []
+        for ln in self.absorbed:
+            used.update(id(c) for w in ln.words for c in w.chars)
         for section in sections:
             blocks = self._emit(section, page_no)
             for ln, _ in section.rows:
@@ -277,6 +282,21 @@ class TableFinder:
         value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         if not value_idx:
             return []
+        # a unit wrapped below its number (`12` / `件` in a narrow column) belongs to the row above
+        kept: list[Line] = []
+        for i, ln in enumerate(lines):
+            prev = lines[i - 1] if i else None
+            if prev is not None and i - 1 in value_idx and ln.base - prev.base < 1.6 * prev.height:
+                left = min(w.x0 for w in prev.words[_trailing_values(prev):]) - 0.5 * prev.height
+                units = [w for w in ln.words if w.x0 >= left and _UNIT.match(w.text)]
+                if units:
+                    self.absorbed.append(Line(ln.base, units, ln.height))
+                    ln = Line(ln.base, [w for w in ln.words if w not in units], ln.height)
+            if ln.words:
+                kept.append(ln)
+        if self.absorbed:
+            lines[:] = kept
+            value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         sections: list[_Section] = []
         runs: list[list[int]] = [[value_idx[0]]]
         for a, b in zip(value_idx, value_idx[1:]):
