@@ -181,7 +181,7 @@ def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
             for g, box in zip(groups, boxes):
                 near = box[0] - w.x1 if w.x1 < box[0] else w.x0 - box[1]
                 # a space inside a label (`3.危及“三安全一 稳定`): typed, or no wider than one
-                spaced = near < (1.0 if w.chars[0].spaced else 0.45) * (w.bottom - w.top)
+                spaced = near < (1.0 if w.chars[0].spaced else 0.33) * (w.bottom - w.top)
                 if near <= 0 or (spaced and any(abs(b - base) < 0.5 for b, _ in g)):
                     g.append((base, w))
                     box[0], box[1] = min(box[0], w.x0), max(box[1], w.x1)
@@ -385,7 +385,7 @@ class TableFinder:
                     continue  # the label column's own header (信息内容)
                 if any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
-                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.45 * ln.height
+                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.33 * ln.height
                        and any(v.x0 <= b and a <= v.x1 for a, b in extents) for v in phrases):
                     continue  # the rest of a header beside it (`科研 机构`), not a column of its own
                 below = [v for low in section.header if low.base > ln.base + 0.5 for v in _phrases(low)
