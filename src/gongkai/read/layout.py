@@ -35,7 +35,8 @@ from .pdfium import Char
 _VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
 _VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无無元件条條项項个個")
 """Characters a value line can end with (a quick test before a line is looked at closely)."""
-_UNIT = re.compile(r"^(?:万元|萬元|元|件|条|條|项|項|个|個)$")
+_FRAGMENT = re.compile(r"^(?:[\d０-９,，.．]+(?:万元|萬元|元|件|条|條|项|項|个|個)?|万元|萬元|元|件|条|條|项|項|个|個)$")
+"""A piece of a number its narrow cell wrapped (`45` / `1`, `12` / `件`)."""
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
 CJK_SPACE = 0.6
@@ -240,6 +241,7 @@ class TableFinder:
     def __init__(self) -> None:
         self.previous: _Section | None = None
         self.absorbed: list[Line] = []
+        self.fragments: dict[int, list[Word]] = {}
 
     def page(self, bands: list[list[Char]], page_no: int, height: float
              ) -> tuple[list[tuple[float, list[Block]]], list[list[Char]]]:
@@ -282,20 +284,27 @@ class TableFinder:
         value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         if not value_idx:
             return []
-        # a unit wrapped below its number (`12` / `件` in a narrow column) belongs to the row above
-        kept: list[Line] = []
-        for i, ln in enumerate(lines):
-            prev = lines[i - 1] if i else None
-            if prev is not None and i - 1 in value_idx and ln.base - prev.base < 1.6 * prev.height:
-                left = min(w.x0 for w in prev.words[_trailing_values(prev):]) - 0.5 * prev.height
-                units = [w for w in ln.words if w.x0 >= left and _UNIT.match(w.text)]
-                if units:
-                    self.absorbed.append(Line(ln.base, units, ln.height))
-                    ln = Line(ln.base, [w for w in ln.words if w not in units], ln.height)
-            if ln.words:
-                kept.append(ln)
-        if self.absorbed:
-            lines[:] = kept
+        # a number its narrow cell wrapped: the pieces above and below the row's baseline belong to it
+        self.fragments = {}
+        moved: set[int] = set()
+        for j, ln in enumerate(lines):
+            if j in value_idx:
+                continue
+            near = [i for i in value_idx if abs(lines[i].base - ln.base) < 1.6 * lines[i].height]
+            if not near:
+                continue
+            i = min(near, key=lambda i: abs(lines[i].base - ln.base))
+            row = lines[i]
+            left = min(w.x0 for w in row.words[_trailing_values(row):]) - 0.5 * row.height
+            pieces = [w for w in ln.words if w.x0 >= left and _FRAGMENT.match(unicodedata.normalize("NFKC", w.text))]
+            if not pieces:
+                continue
+            self.fragments.setdefault(id(row), []).extend(pieces)
+            self.absorbed.append(Line(ln.base, pieces, ln.height))
+            lines[j] = Line(ln.base, [w for w in ln.words if w not in pieces], ln.height)
+            moved.add(j)
+        if moved:
+            lines[:] = [ln for ln in lines if ln.words]
             value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         sections: list[_Section] = []
         runs: list[list[int]] = [[value_idx[0]]]
@@ -539,12 +548,22 @@ class TableFinder:
             by_col: dict[int, list[Word]] = {}
             for w in values:
                 by_col.setdefault(_column_of(w.x0, w.x1, bounds), []).append(w)
+            pieces: dict[int, list[Word]] = {}
+            for w in self.fragments.get(id(line), []):
+                pieces.setdefault(_column_of(w.x0, w.x1, bounds), []).append(w)
+            for c, ws in pieces.items():  # the number read top to bottom, as it wrapped
+                whole = sorted(by_col.get(c, []) + ws, key=lambda w: (w.base, w.x0))
+                text = "".join(w.text for w in whole)
+                by_col[c] = [Word(min(w.x0 for w in whole), max(w.x1 for w in whole), min(w.top for w in whole),
+                                  max(w.bottom for w in whole), line.base, text, [ch for w in whole for ch in w.chars])]
             for c in range(len(section.columns)):
                 ws = by_col.get(c, [])
                 x0, x1 = section.columns[c]
                 where = (page_no, min([x0] + [w.x0 for w in ws]), line.top, max([x1] + [w.x1 for w in ws]), line.bottom)
                 if len(ws) > 1:  # two numbers where one column stands: not read
                     blocks.append(Block(f"{UNREADABLE_MARK}0.00:" + " ".join(w.text for w in ws), True, where))
+                elif ws and c in pieces and not ws[0].value:  # pieces that make no number together
+                    blocks.append(Block(f"{UNREADABLE_MARK}0.00:" + ws[0].text, True, where))
                 else:
                     blocks.append(Block(ws[0].text if ws else "", True, where))
             if -1 in by_col:
