@@ -39,6 +39,8 @@ _FRAGMENT = re.compile(r"^(?:[\d０-９,，.．]+(?:万元|萬元|元|件|条|�
 """A piece of a number its narrow cell wrapped (`45` / `1`, `12` / `件`)."""
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
+LABEL_SPACE = 0.33
+"""Inside one cell, words are this close at most (a space); cells stand further apart."""
 CJK_SPACE = 0.6
 """Between two CJK characters, a gap must be this wide to be a space."""
 MARGIN = 0.08
@@ -159,11 +161,11 @@ def _is_value_line(line: Line) -> bool:
 
 
 def _phrases(line: Line) -> list[Word]:
-    """The line's words joined where a space was typed between them (`科研 机构` is one header);
-    a mere gap is the padding between two cells."""
+    """The line's words joined across a space (`科研 机构` is one header); a wider gap is the padding
+    between two cells. (PDFium's flag for generated spaces is not reliable enough to tell.)"""
     out: list[Word] = []
     for w in line.words:
-        if out and w.x0 - out[-1].x1 < (1.0 if w.chars[0].spaced else SPACE) * line.height:
+        if out and w.x0 - out[-1].x1 < LABEL_SPACE * line.height:
             last = out[-1]
             out[-1] = Word(last.x0, w.x1, min(last.top, w.top), max(last.bottom, w.bottom), last.base,
                            last.text + " " + w.text, last.chars + w.chars)
@@ -181,8 +183,8 @@ def _label_text(lines: list[tuple[float, list[Word]]]) -> str:
         for w in words:
             for g, box in zip(groups, boxes):
                 near = box[0] - w.x1 if w.x1 < box[0] else w.x0 - box[1]
-                # a space inside a label (`3.危及“三安全一 稳定`): typed, or no wider than one
-                spaced = near < (1.0 if w.chars[0].spaced else 0.33) * (w.bottom - w.top)
+                # a space inside a label (`3.危及“三安全一 稳定`) is narrower than the padding between cells
+                spaced = near < LABEL_SPACE * (w.bottom - w.top)
                 if near <= 0 or (spaced and any(abs(b - base) < 0.5 for b, _ in g)):
                     g.append((base, w))
                     box[0], box[1] = min(box[0], w.x0), max(box[1], w.x1)
@@ -394,7 +396,7 @@ class TableFinder:
                     continue  # the label column's own header (信息内容)
                 if any(w.x0 <= b and a <= w.x1 for a, b in extents):
                     continue
-                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < 0.33 * ln.height
+                if any(v is not w and min(abs(v.x1 - w.x0), abs(w.x1 - v.x0)) < LABEL_SPACE * ln.height
                        and any(v.x0 <= b and a <= v.x1 for a, b in extents) for v in phrases):
                     continue  # the rest of a header beside it (`科研 机构`), not a column of its own
                 below = [v for low in section.header if low.base > ln.base + 0.5 for v in _phrases(low)

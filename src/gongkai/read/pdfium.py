@@ -40,8 +40,6 @@ class Char(NamedTuple):
     y1: float
     text: str
     base: float
-    spaced: bool = False
-    """A space character was printed right before it (not a gap PDFium filled in)."""
 
     @property
     def height(self) -> float:
@@ -131,13 +129,9 @@ def page_chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
     append = out.append
     new = tuple.__new__
     pending_high = 0
-    spaced = False
-    is_generated = C.FPDFText_IsGenerated
     for i, u in enumerate(codes):
         if u <= 32 or u in _SKIP:
             pending_high = 0
-            if (u == 32 or u == 0x3000 or u == 0xA0) and is_generated(raw, i) == 0:
-                spaced = True
             continue
         if 0xD800 <= u <= 0xDBFF:  # the first half of a character outside the BMP
             pending_high = u
@@ -160,8 +154,7 @@ def page_chars(textpage: pdfium.PdfTextPage, view: _View) -> list[Char]:
             x0, x1 = x1, x0
         if y1 - y0 <= 0.01:
             continue
-        append(new(Char, (x0, y0, x1, y1, chr(u), base, spaced)))
-        spaced = False
+        append(new(Char, (x0, y0, x1, y1, chr(u), base)))
         index.append(i)
     return _fix_odd_boxes(raw, out, index, view)
 
@@ -182,7 +175,7 @@ def _fix_odd_boxes(raw, chars: list[Char], index: list[int], view: _View) -> lis
             x0, y0, x1, y1 = view.box(left.value, top.value, right.value, bottom.value)
             if y1 - y0 <= 0.01:
                 y0, y1 = y0 - 0.5 * usual, y1 + 0.5 * usual
-            chars[k] = Char(x0, y0, x1, y1, ch.text, y1 - 0.2 * (y1 - y0), ch.spaced)
+            chars[k] = Char(x0, y0, x1, y1, ch.text, y1 - 0.2 * (y1 - y0))
     return chars
 
 

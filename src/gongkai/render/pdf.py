@@ -145,19 +145,21 @@ class _Pages:
         return doc.tobytes(garbage=3, deflate=True)
 
 
-def _column_widths(placed: list, width: int) -> list[float]:
-    """Widths proportional to the longest single-column text in each column (at least 2 chars)."""
+def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
+    """Widths proportional to the longest single-column text in each column (at least 2 chars);
+    a value's printed width (plus padding) counts, so numbers rarely wrap, as in Word's autofit."""
     need = [2.0] * width
     for _, c, cell in placed:
         if cell.colspan == 1:
-            need[c] = max(need[c], min(len(cell.text), 14) * (0.6 if cell.header else 1.0), 2.0)
+            size = min(len(cell.text), 14) * 0.6 if cell.header else pages.width(cell.text, CELL_SIZE) / CELL_SIZE + 0.8
+            need[c] = max(need[c], size, 2.0)
     total = sum(need)
     return [(PAGE_W - 2 * MARGIN_X) * n / total for n in need]
 
 
 def _table(pages: _Pages, grid: Grid) -> None:
     placed, width = expand(grid)
-    widths = _column_widths(placed, width)
+    widths = _column_widths(placed, width, pages)
     xs = [MARGIN_X]
     for w in widths:
         xs.append(xs[-1] + w)
