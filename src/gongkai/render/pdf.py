@@ -147,11 +147,14 @@ class _Pages:
 
 def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
     """Widths proportional to the longest single-column text in each column (at least 2 chars);
-    a value's printed width (plus padding) counts, so numbers rarely wrap, as in Word's autofit."""
+    with Latin fonts a value's printed width (plus padding) counts, so numbers rarely wrap."""
     need = [2.0] * width
     for _, c, cell in placed:
         if cell.colspan == 1:
-            size = min(len(cell.text), 14) * 0.6 if cell.header else pages.width(cell.text, CELL_SIZE) / CELL_SIZE + 0.8
+            if pages.latin and not cell.header:
+                size = pages.width(cell.text, CELL_SIZE) / CELL_SIZE + 0.8
+            else:
+                size = min(len(cell.text), 14) * (0.6 if cell.header else 1.0)
             need[c] = max(need[c], size, 2.0)
     total = sum(need)
     return [(PAGE_W - 2 * MARGIN_X) * n / total for n in need]
