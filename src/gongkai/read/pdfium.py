@@ -212,6 +212,7 @@ class _Walk:
         self.images = False
         self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
         self.px, self.py = ctypes.c_float(), ctypes.c_float()
+        self.px_ref, self.py_ref = ctypes.byref(self.px), ctypes.byref(self.py)
         self.l, self.b, self.r, self.t = (ctypes.c_float() for _ in range(4))
         self.bl, self.bb, self.br, self.bt = (ctypes.byref(v) for v in (self.l, self.b, self.r, self.t))
 
@@ -259,29 +260,29 @@ class _Walk:
                 return  # a dot, or a filled area: no ruling line
         a, b, c, d, e, f = m
         point = self.view.point
-        subpaths: list[list[tuple[float, float]]] = []
-        current: list[tuple[float, float]] = []
         n = C.FPDFPath_CountSegments(obj)
         if n > 10_000:
             return
+        get_seg, get_point, get_type = C.FPDFPath_GetPathSegment, C.FPDFPathSegment_GetPoint, C.FPDFPathSegment_GetType
+        px, py = self.px_ref, self.py_ref
+        segs = []
         for i in range(n):
-            seg = C.FPDFPath_GetPathSegment(obj, i)
-            if not C.FPDFPathSegment_GetPoint(seg, ctypes.byref(self.px), ctypes.byref(self.py)):
-                continue
-            x, y = self.px.value, self.py.value
-            p = point(a * x + c * y + e, b * x + d * y + f)
-            kind = C.FPDFPathSegment_GetType(seg)
-            if kind == _MOVETO or not current:
+            seg = get_seg(obj, i)
+            if get_point(seg, px, py):
+                x, y = self.px.value, self.py.value
+                segs.append((get_type(seg), point(a * x + c * y + e, b * x + d * y + f), seg))
+        subpaths: list[list[tuple[float, float]]] = []
+        current: list[tuple[float, float]] = []
+        last = len(segs) - 1
+        for k, (kind, p, seg) in enumerate(segs):
+            if kind != _LINETO or not current:  # a move, or a curve (no ruling line): start afresh
                 if len(current) > 1:
                     subpaths.append(current)
                 current = [p]
-            elif kind == _LINETO:
+            else:
                 current.append(p)
-            else:  # a curve: not a ruling line; start afresh from its end point
-                if len(current) > 1:
-                    subpaths.append(current)
-                current = [p]
-            if C.FPDFPathSegment_GetClose(seg) and len(current) > 1:
+            # only the segment ending a subpath can close it: ask PDFium there alone
+            if (k == last or segs[k + 1][0] == _MOVETO) and len(current) > 1 and C.FPDFPathSegment_GetClose(seg):
                 current.append(current[0])
         if len(current) > 1:
             subpaths.append(current)
