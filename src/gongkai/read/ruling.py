@@ -250,7 +250,7 @@ def close_open_ends(edges: list[Edge], snap: float = SNAP) -> list[Edge]:
 
 def find_grids(edges: list[Edge]) -> list[Grid]:
     """Every ruled table a page draws (its ruling edges, as `read.pdfium` finds them), as grids."""
-    edges = close_open_ends(merge_edges(edges))
+    edges = close_open_ends(merge_edges(list(dict.fromkeys(edges))))  # cells drawn one by one share sides
     if len(edges) < 4:
         return []
     points = intersections(edges)
