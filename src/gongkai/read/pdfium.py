@@ -13,6 +13,7 @@ with the y axis pointing down as on screen.
 from __future__ import annotations
 
 import ctypes
+import re
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -21,6 +22,7 @@ import pypdfium2.raw as C
 from ..errors import InputError
 from .ruling import MIN_EDGE, THIN, Edge
 
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 MAX_PAGES = 300
 """A report has a handful of pages; past this the file is something else."""
 MAX_CHARS = 200_000
@@ -70,6 +72,8 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as e:
         if getattr(e, "err_code", None) == C.FPDF_ERR_PASSWORD:
             raise InputError("PDF 文件已加密，需要密码才能读取") from None
+        if not _PAGE_OBJECT.search(data):  # PDFium refuses a document without pages as malformed
+            raise InputError("PDF 文件没有页面") from None
         raise InputError("PDF 文件已损坏或不完整，无法打开") from None
     except Exception:  # noqa: BLE001 - any other library failure is still a broken file
         raise InputError("PDF 文件已损坏或不完整，无法打开") from None
