@@ -121,11 +121,7 @@ def test_rows_are_banded_by_baseline_not_glyph_tops():
 
 
 def test_unruled_writer_sets_digits_higher_on_the_same_baseline():
-    from gongkai.render.document import Document
-    from gongkai.render.pdf import render_pdf
-
-    s = synthesize(3, form_key="v2021", noise=[])
-    assert s.data  # the text report; the PDF is written from the same random tables below
+    """The hazard the reader must survive is really in the generated PDFs."""
     pdf = synthesize(3, form_key="v2021", noise=[], fmt="pdf_unruled").data
     page = read_page(open_pdf(pdf), 0)
     assert not page.edges  # no ruling lines at all
@@ -134,7 +130,6 @@ def test_unruled_writer_sets_digits_higher_on_the_same_baseline():
     digits = [c for c in line if c.text.isdigit()]
     assert {round(c.base, 1) for c in line} == {round(line[0].base, 1)}
     assert min(c.y0 for c in digits) < min(c.y0 for c in cjk) - 1.0  # tops differ by more than a point
-    assert Document and render_pdf
 
 
 @pytest.mark.parametrize("seed", range(8))
