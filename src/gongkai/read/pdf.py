@@ -171,7 +171,8 @@ def _paragraphs(lines: list[_Line], page_no: int) -> list[tuple[float, list[Bloc
             # a wrapped line runs the text width, margin to margin; table cells and short lines do not
             full = prev.x0 <= left + 3 * height and prev.x1 - prev.x0 >= 0.6 * (right - left)
             wrapped = (full and prev.x1 >= right - 1.5 * height and not prev.text.endswith(_SENTENCE_END)
-                       and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height)
+                       and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height
+                       and abs((ln.y1 - ln.y0) - height) <= 0.2 * height)  # one paragraph, one type size
             if not wrapped:
                 out.append(_paragraph(current, page_no))
                 current = []
