@@ -200,3 +200,33 @@ def test_mutated_pdfs_give_a_reason_or_a_report():
             parse_bytes(bytes(data))
         except InputError as e:
             assert str(e) and "\n" not in str(e)
+
+
+def test_table_ruled_only_between_rows_reads_like_an_unruled_one(monkeypatch):
+    """Horizontal rules without verticals (a common 'row lines only' style) make no grid: the
+    text-position finder reads the table, exactly."""
+    import gongkai.render.pdf as writer
+
+    def finish(self):  # the writer's own pages, every cell drawn as its top and bottom rules only
+        pymupdf = writer._pymupdf()
+        doc = pymupdf.open()
+        for rects, texts in zip(self.rects, self.texts):
+            page = doc.new_page(width=writer.PAGE_W, height=writer.PAGE_H)
+            shape = page.new_shape()
+            for x0, y0, x1, y1 in rects:
+                shape.draw_line((x0, y0), (x1, y0))
+                shape.draw_line((x0, y1), (x1, y1))
+            shape.finish(color=(0, 0, 0), width=0.5)
+            shape.commit()
+            text = pymupdf.TextWriter(page.rect)
+            for x, y, s, size in texts:
+                text.append((x, y), s, font=writer._font(), fontsize=size)
+            text.write_text(page)
+        return doc.tobytes()
+
+    monkeypatch.setattr(writer._Pages, "finish", finish)
+    for seed in (0, 1):
+        s = synthesize(seed, fmt="pdf")
+        assert read_page(open_pdf(s.data), 0).edges  # the rules are there
+        exact, total = _no_silent_wrong(s.data, s.truth)
+        assert exact == total
