@@ -87,3 +87,146 @@ def test_pdf_without_text_layer_is_reported():
     page.draw_rect(pymupdf.Rect(50, 50, 200, 200), color=(0, 0, 0))  # a drawing, no text
     with pytest.raises(InputError, match="没有文字层"):
         parse_bytes(doc.tobytes())
+
+
+# ------------------------------------------------------------------ PDFium layer and unruled tables
+
+from gongkai.read.layout import band_lines  # noqa: E402
+from gongkai.read.pdfium import Char, open_pdf, read_page  # noqa: E402
+from gongkai.synth import synthesize  # noqa: E402
+
+
+def _cells(tables: dict) -> dict[str, object]:
+    return {f"{t}.{r}.{c}": v for t, rows in tables.items() for r, cells in rows.items() for c, v in cells.items()}
+
+
+def _no_silent_wrong(data: bytes, truth: dict) -> tuple[int, int]:
+    """(cells read exactly, cells in the truth); fails on a wrong number no error or warning names."""
+    doc = parse_bytes(data).to_json()
+    named = {c for f in doc["findings"] if f["severity"] in ("error", "warning") for c in f.get("cells", [])}
+    got, want = _cells(doc["tables"]), _cells(truth["tables"])
+    wrong = {k: (v, got.get(k)) for k, v in want.items() if got.get(k) is not None and got.get(k) != v}
+    assert not {k: v for k, v in wrong.items() if k not in named}, "a wrong number with no finding naming it"
+    nulls = [k for k, v in want.items() if got.get(k) is None and v is not None]
+    assert all(k in named for k in nulls), "a cell left empty without a P-1 naming it"
+    return sum(1 for k, v in want.items() if got.get(k) == v), len(want)
+
+
+def test_rows_are_banded_by_baseline_not_glyph_tops():
+    # a CJK label and a Latin digit on one baseline: the digit's box top stands 2 pt higher
+    label = Char(100.0, 100.0, 108.5, 110.0, "规", 108.0)
+    digit = Char(300.0, 98.0, 304.7, 110.5, "7", 108.0)
+    below = Char(100.0, 112.0, 108.5, 122.0, "章", 120.0)
+    assert band_lines([below, digit, label]) == [[label, digit], [below]]
+
+
+def test_unruled_writer_sets_digits_higher_on_the_same_baseline():
+    """The hazard the reader must survive is really in the generated PDFs."""
+    pdf = synthesize(3, form_key="v2021", noise=[], fmt="pdf_unruled").data
+    page = read_page(open_pdf(pdf), 0)
+    assert not page.edges  # no ruling lines at all
+    line = next(b for b in band_lines(page.chars) if any(c.text.isdigit() for c in b) and b[0].text == "规")
+    cjk = [c for c in line if not c.text.isascii()]
+    digits = [c for c in line if c.text.isdigit()]
+    assert {round(c.base, 1) for c in line} == {round(line[0].base, 1)}
+    assert min(c.y0 for c in digits) < min(c.y0 for c in cjk) - 1.0  # tops differ by more than a point
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_unruled_pdf_reads_back_exactly_or_says_so(seed):
+    s = synthesize(seed, fmt="pdf_unruled", inject_error=seed % 3 == 0)
+    exact, total = _no_silent_wrong(s.data, s.truth)
+    assert exact == total, f"{total - exact} cells not read"
+
+
+def test_unruled_table_continued_on_the_next_page_keeps_its_columns():
+    for seed in range(40):
+        s = synthesize(seed, form_key="v2021", fmt="pdf_unruled")
+        doc = parse_bytes(s.data).to_json()
+        pages = {p["page"] for k, p in doc["provenance"]["cells"].items() if k.startswith("requests.")}
+        if len(pages) > 1:
+            assert doc["tables"]["requests"] == s.truth["tables"]["requests"]
+            return
+    pytest.fail("no generated report ran 表三 over a page break")
+
+
+def test_ruled_generated_pdf_reads_back_exactly():
+    for seed in range(3):
+        s = synthesize(seed, fmt="pdf")
+        exact, total = _no_silent_wrong(s.data, s.truth)
+        assert exact == total
+
+
+def test_rotated_page_reads_as_displayed():
+    import pymupdf
+
+    s = synthesize(5, fmt="pdf", noise=[])
+    doc = pymupdf.open(stream=s.data, filetype="pdf")
+    for page in doc:  # the page is stored sideways and shown upright through /Rotate
+        page.set_rotation(90)
+    rotated = doc.tobytes()
+    page = read_page(open_pdf(rotated), 0)
+    assert page.width > page.height  # displayed landscape
+    # content rotated with the page: the reader sees it turned, so only the geometry is checked
+    assert all(0 <= c.x0 <= page.width + 1 and 0 <= c.y0 <= page.height + 1 for c in page.chars)
+
+
+def test_broken_pdf_is_refused_with_a_reason():
+    data, _ = load_case("hongze-2023")
+    broken = data[:200] + b"\x00" * 5000 + data[-3000:]
+    with pytest.raises(InputError, match="PDF"):
+        parse_bytes(broken)
+
+
+def test_mutated_pdfs_give_a_reason_or_a_report():
+    """Bytes flipped, cut and inserted inside real and generated PDFs: every run ends in a parse or an
+    InputError, never another exception (a PDFium error inside a page included)."""
+    import random
+
+    rng = random.Random(8)
+    sources = [load_case("huaian-2024")[0], synthesize(1, fmt="pdf_unruled").data]
+    for _ in range(30):
+        data = bytearray(rng.choice(sources))
+        for _ in range(rng.randint(1, 20)):
+            i = rng.randrange(len(data) - 4100)  # past the %%EOF check, into PDFium
+            op = rng.random()
+            if op < 0.5:
+                data[i] = rng.randrange(256)
+            elif op < 0.8:
+                del data[i:i + rng.randint(1, 50)]
+            else:
+                data[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 20)))
+        try:
+            parse_bytes(bytes(data))
+        except InputError as e:
+            assert str(e) and "\n" not in str(e)
+
+
+def test_table_ruled_only_between_rows_reads_like_an_unruled_one(monkeypatch):
+    """Horizontal rules without verticals (a common 'row lines only' style) make no grid: the
+    text-position finder reads the table, exactly."""
+    import gongkai.render.pdf as writer
+
+    def finish(self):  # the writer's own pages, every cell drawn as its top and bottom rules only
+        pymupdf = writer._pymupdf()
+        doc = pymupdf.open()
+        for rects, texts in zip(self.rects, self.texts):
+            page = doc.new_page(width=writer.PAGE_W, height=writer.PAGE_H)
+            shape = page.new_shape()
+            for x0, y0, x1, y1 in rects:
+                shape.draw_line((x0, y0), (x1, y0))
+                shape.draw_line((x0, y1), (x1, y1))
+            shape.finish(color=(0, 0, 0), width=0.5)
+            shape.commit()
+            text = pymupdf.TextWriter(page.rect)
+            for x, y, s, size in texts:
+                text.append((x, y), s, font=writer._font(), fontsize=size)
+            text.write_text(page)
+        return doc.tobytes()
+
+    monkeypatch.setattr(writer._Pages, "finish", finish)
+    for seed in (0, 1):
+        s = synthesize(seed, fmt="pdf")
+        assert read_page(open_pdf(s.data), 0).edges  # the rules are there
+        exact, total = _no_silent_wrong(s.data, s.truth)
+        assert exact == total

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a corpus of synthetic, never-seen text reports in the scorer's case format.
 
-    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,xlsx,scan,tiff] [--damaged]
+    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff] [--damaged]
 
 Each case is OUT_DIR/<name>/{input.<ext>, truth.json}; score them with
     python3 ../shared/tools/score.py --cmd '.venv/bin/gongkai parse {input} --json' --cases OUT_DIR
@@ -13,6 +13,9 @@ slightly rotated, blurred, noisy and JPEG-compressed (`gongkai.synth.scan`; need
 --damaged writes damaged reports instead (formats text, html, docx): one 表三 cell printed as a run of
 20–5,000 digits (longer than any real count: the truth is null and a P-1 naming the cell is
 expected), and for text a 1 MB junk line after the report. Every other cell must still be exact.
+
+`pdf_unruled` writes PDFs whose tables have no ruling lines (Word with borders off: CJK labels,
+Latin digits, cells aligned top or centre, tables running across pages) as input.pdf.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--errors", type=float, default=0.3)
-    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,xlsx,scan,tiff")
+    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff")
     ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
     args = ap.parse_args()
     formats = args.formats.split(",")
@@ -98,7 +101,7 @@ def main() -> None:
         if fmt in ("scan", "tiff"):
             s, ext = scan_case(seed, inject, fmt, dpi=rng.choice([150, 200]))
         else:
-            s, ext = synthesize(seed, inject_error=inject, fmt=fmt), 'txt' if fmt == 'text' else fmt
+            s, ext = synthesize(seed, inject_error=inject, fmt=fmt), {"text": "txt", "pdf_unruled": "pdf"}.get(fmt, fmt)
         case = args.out / f"synth-{i:04d}"
         case.mkdir(parents=True, exist_ok=True)
         (case / f"input.{ext}").write_bytes(s.data)

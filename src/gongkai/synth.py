@@ -190,7 +190,8 @@ NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousan
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
-FORMATS = ("text", "html", "docx", "pdf", "xlsx")
+FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "xlsx")
+"""`pdf_unruled`: a PDF whose tables have no ruling lines, digits in a Latin font (as Word exports)."""
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
@@ -207,7 +208,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("gbk")
     if form.key != "v2021":
         chosen.discard("other_one_row")
-    if fmt in ("docx", "pdf", "xlsx"):
+    if fmt in ("docx", "pdf", "pdf_unruled", "xlsx"):
         chosen -= {"gbk", "big5"}  # these formats carry their own encoding
     if fmt == "text" and layout == "spaces" and "empty_cells" in chosen:
         chosen.discard("empty_cells")  # an empty cell between spaces leaves no trace: not a fair test
@@ -264,7 +265,11 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         from .render.docx import render_docx
         from .render.pdf import render_pdf
 
-        data = (render_docx if fmt == "docx" else render_pdf)(doc, lambda *a: convert(cell(*a)))
+        printer = lambda *a: convert(cell(*a))  # noqa: E731
+        if fmt == "pdf_unruled":
+            data = render_pdf(doc, printer, ruled=False, valign=rng.choice(["top", "center"]))
+        else:
+            data = (render_docx if fmt == "docx" else render_pdf)(doc, printer)
         text, layout = "", fmt
     truth = {
         "report": {"organization": organization, "organization_core": organization, "year": year,

@@ -601,7 +601,3 @@ def _is_value(text: str) -> bool:
         return False
     return parse_value(text.replace(" ", "")) is not None
 
-
-def pdf_page_png(page) -> bytes:  # type: ignore[no-untyped-def]
-    """A PDF page rendered for OCR."""
-    return page.get_pixmap(dpi=DPI).tobytes("png")

@@ -1,10 +1,12 @@
-"""PDF with a text layer → blocks: text lines and ruled-table cells in reading order.
+"""PDF with a text layer → blocks: text lines and table cells in reading order.
 
-Per page: the words with their boxes, the ruled tables (`ruling.find_grids`), each word placed in
-the cell under its centre, the remaining words grouped into lines. Page numbers and running
-headers in the margins are dropped; a table continued on the next page simply continues the
-stream (the table reader follows labels, not pages). Lines wrapped by the page width are joined
-back into their paragraph. A page with no text layer is left to OCR (`read.ocr`), if installed.
+Per page (read with PDFium, `read.pdfium`): the characters with their boxes and baselines, the
+ruled tables (`ruling.find_grids` on the page's path edges), each character placed in the cell
+under it, then tables printed without ruling lines (`layout.TableFinder`), and the remaining
+characters grouped into lines by baseline. Page numbers and running headers in the margins are
+dropped; a table continued on the next page simply continues the stream (the table reader follows
+labels, not pages). Lines wrapped by the page width are joined back into their paragraph. A page
+with no text layer is rendered and left to OCR (`read.ocr`), if installed.
 """
 
 from __future__ import annotations
@@ -12,17 +14,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import InputError
 from .document import Block
+from .layout import TableFinder, band_lines, join_chars
+from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
-MAX_PAGES = 300
-"""A report has a handful of pages; past this the file is something else."""
+__all__ = ["MAX_PAGES", "pdf_blocks", "render_page_png"]
+
 MARGIN = 0.08
 """Top and bottom share of the page where page numbers and running heads live."""
+OCR_DPI = 200
+"""Scale image-only pages are rendered at for OCR: small digits in table cells need it."""
 
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
 _SENTENCE_END = tuple("。；;！!？?：:")
+LINE_GAP = 3.0
+"""A gap wider than this many character heights splits a visual line into separate text lines."""
 
 
 @dataclass
@@ -32,77 +39,25 @@ class _Line:
     y0: float
     x1: float
     y1: float
-    block: int
 
 
-def _open(data: bytes):  # type: ignore[no-untyped-def]
-    import pymupdf
-
-    if b"%%EOF" not in data[-4096:]:
-        # MuPDF would "repair" a cut-off file and read what is left: half a report, silently
-        raise InputError("PDF 文件不完整（缺少文件结尾，可能下载中断），无法可靠读取")
-    try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
-    except Exception as e:  # noqa: BLE001 - MuPDF raises several types for broken files
-        raise InputError(f"PDF 文件已损坏或不完整，无法打开（{type(e).__name__}）") from None
-    if doc.needs_pass or doc.is_encrypted:
-        raise InputError("PDF 文件已加密，需要密码才能读取")
-    if doc.page_count == 0:
-        raise InputError("PDF 文件没有页面")
-    if doc.page_count > MAX_PAGES:
-        raise InputError(f"PDF 有 {doc.page_count} 页，超过 {MAX_PAGES} 页上限，不像是一份年度报告")
-    return doc
+def _cell_text(chars: list[Char]) -> str:
+    """Characters of one cell in reading order: by baseline, then left to right."""
+    return "".join(join_chars(band) for band in band_lines(chars))
 
 
-def _cell_text(words: list[tuple]) -> str:
-    """Words of one cell in reading order: by visual line, then left to right."""
-    words = sorted(words, key=lambda w: (w[1] + w[3]) / 2)
-    lines: list[list[tuple]] = []
-    for w in words:
-        mid = (w[1] + w[3]) / 2
-        if lines and abs(mid - (lines[-1][0][1] + lines[-1][0][3]) / 2) <= (w[3] - w[1]) * 0.5:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return "".join(_join_words(sorted(line, key=lambda w: w[0])) for line in lines)
-
-
-def _join_words(words: list[tuple]) -> str:
-    """Words of one visual line, left to right, with a space only where the page leaves a gap.
-
-    MuPDF splits words at spaces by comparing gaps with the font's space width; some CJK fonts
-    make it cut after every character (`柳 北 区`), so the gap decides here, not the split.
-    """
-    out: list[str] = []
-    prev = None
-    for w in words:
-        if prev is not None:
-            out.append(" " if w[0] - prev[2] > 0.15 * (w[3] - w[1]) else "")
-        out.append(w[4])
-        prev = w
-    return "".join(out)
-
-
-def _split_straddlers(page, words: list[tuple], grids: list[Grid]) -> list[tuple]:  # type: ignore[no-untyped-def]
-    """Words that run across a cell border, re-cut into characters (only when there are any)."""
-    def straddles(w: tuple) -> bool:
-        for g in grids:
-            if g.box.x0 <= (w[0] + w[2]) / 2 <= g.box.x1 and g.box.y0 <= (w[1] + w[3]) / 2 <= g.box.y1:
-                a, b = g.locate(w[0] + 1, (w[1] + w[3]) / 2), g.locate(w[2] - 1, (w[1] + w[3]) / 2)
-                return a is not b
-        return False
-
-    if not any(straddles(w) for w in words):
-        return words
-    chars: list[tuple] = []
-    for block in page.get_text("rawdict")["blocks"]:
-        for bi, line in enumerate(block.get("lines", ())):
-            for span in line["spans"]:
-                for ch in span["chars"]:
-                    if ch["c"].strip():
-                        x0, y0, x1, y1 = ch["bbox"]
-                        chars.append((x0, y0, x1, y1, ch["c"], block.get("number", 0), bi, 0))
-    return chars
+def _text_lines(bands: list[list[Char]]) -> list[_Line]:
+    """Characters outside tables as text lines: one baseline, split where a wide gap separates them."""
+    out: list[_Line] = []
+    for band in bands:
+        start = 0
+        for i in range(1, len(band) + 1):
+            if i == len(band) or band[i].x0 - band[i - 1].x1 > LINE_GAP * band[i - 1].height:
+                part = band[start:i]
+                out.append(_Line(join_chars(part), part[0].x0, min(c.y0 for c in part),
+                                 max(c.x1 for c in part), max(c.y1 for c in part)))
+                start = i
+    return out
 
 
 @dataclass
@@ -114,38 +69,32 @@ class _Table:
     page_height: float
 
 
-def _page_blocks(page, page_no: int) -> tuple[list[tuple[float, list[Block]]], list[_Line], list[_Table]]:  # type: ignore[no-untyped-def]
-    """(positioned block groups, free text lines, tables) of one page."""
-    words = page.get_text("words")
-    grids = find_grids(page.get_drawings()) if words else []
-    if grids:
-        words = _split_straddlers(page, words, grids)
-    in_cell: dict[int, dict[int, list[tuple]]] = {}
-    free: dict[tuple[int, int], list[tuple]] = {}
-    for w in words:
-        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, list[Block]]], list[_Line], list[_Table]]:
+    """(positioned block groups, free text lines, ruled tables) of one page."""
+    chars = page.chars
+    grids = find_grids(page.edges) if chars and len(page.edges) >= 4 else []
+    in_cell: dict[int, dict[int, list[Char]]] = {}
+    free: list[Char] = []
+    for ch in chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, ch.mid
         for gi, g in enumerate(grids):
             if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1:
                 cell = g.locate(cx, cy)
                 if cell is not None:
-                    in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(w)
+                    in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(ch)
                 break
         else:
-            free.setdefault((w[5], w[6]), []).append(w)
+            free.append(ch)
     groups: list[tuple[float, list[Block]]] = []
     tables: list[_Table] = []
     for gi, g in enumerate(grids):
-        cells_words = in_cell.get(gi, {})
-        blocks = [Block(_cell_text(cells_words.get(id(c), [])), True, _where(page_no, c))
-                  for c in g.cells]
+        cells_chars = in_cell.get(gi, {})
+        blocks = [Block(_cell_text(cells_chars.get(id(c), [])), True, _where(page.number, c)) for c in g.cells]
         groups.append((g.box.y0, blocks))
-        tables.append(_Table(g, blocks, page.rect.height))
-    lines = []
-    for (block_no, _), ws in free.items():
-        ws.sort(key=lambda w: w[0])
-        lines.append(_Line(_join_words(ws), min(w[0] for w in ws), min(w[1] for w in ws),
-                           max(w[2] for w in ws), max(w[3] for w in ws), block_no))
-    return groups, _reading_order(lines), tables
+        tables.append(_Table(g, blocks, page.height))
+    found, bands = finder.page(band_lines(free), page.number, page.height)
+    groups += found
+    return groups, _reading_order(_text_lines(bands)), tables
 
 
 _NUMBER_TEXT = re.compile(r"^[\s\d,.+\-—/]+$")
@@ -222,7 +171,8 @@ def _paragraphs(lines: list[_Line], page_no: int) -> list[tuple[float, list[Bloc
             # a wrapped line runs the text width, margin to margin; table cells and short lines do not
             full = prev.x0 <= left + 3 * height and prev.x1 - prev.x0 >= 0.6 * (right - left)
             wrapped = (full and prev.x1 >= right - 1.5 * height and not prev.text.endswith(_SENTENCE_END)
-                       and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height)
+                       and ln.y0 - prev.y1 < height * 1.2 and ln.x0 <= prev.x0 + 2.5 * height
+                       and abs((ln.y1 - ln.y0) - height) <= 0.2 * height)  # one paragraph, one type size
             if not wrapped:
                 out.append(_paragraph(current, page_no))
                 current = []
@@ -240,31 +190,42 @@ def _paragraph(lines: list[_Line], page_no: int) -> tuple[float, list[Block]]:
 
 def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
     """(blocks in reading order, metadata lines, pages, pages without a text layer)."""
-    doc = _open(data)
-    pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float]] = []
+    doc = open_pdf(data)
+    try:
+        return _blocks(doc)
+    finally:
+        doc.close()
+
+
+def _blocks(doc) -> tuple[list[Block], list[str], int, int]:  # type: ignore[no-untyped-def]
+    pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float, bool]] = []
     previous: _Table | None = None
-    for page_no, page in enumerate(doc, start=1):
-        groups, lines, tables = _page_blocks(page, page_no)
+    finder = TableFinder()
+    count = len(doc)
+    for index in range(count):
+        page = read_page(doc, index)
+        groups, lines, tables = _page_blocks(page, finder)
         if tables and previous is not None:
             _join_split_row(previous, tables[0])
         previous = tables[-1] if tables else (previous if not groups and not lines else None)
-        pages.append((groups, lines, page.rect.height))
+        pages.append((groups, lines, page.height, page.has_images))
     # running heads and feet: margin lines repeated on several pages, and page numbers
     margin_texts: dict[str, int] = {}
-    for _, lines, height in pages:
+    for _, lines, height, _ in pages:
         for t in {ln.text for ln in lines if _in_margin(ln, height)}:
             margin_texts[t] = margin_texts.get(t, 0) + 1
     repeated = {t for t, n in margin_texts.items() if n >= 2 and n * 2 >= len(pages)}
     blocks: list[Block] = []
     empty_pages = 0
-    for page_no, (groups, lines, height) in enumerate(pages, start=1):
+    for page_no, (groups, lines, height, images) in enumerate(pages, start=1):
         kept = [ln for ln in lines if not (_in_margin(ln, height) and (ln.text in repeated
                                                                        or _PAGE_NUMBER.match(ln.text)))]
         if not groups and not lines:  # no text layer: a scanned page
             from . import ocr
 
-            if ocr.available() and doc[page_no - 1].get_images():
-                blocks.extend(ocr.ocr_blocks(ocr.pdf_page_png(doc[page_no - 1]), page_no))
+            if images and ocr.available():
+                png, scale = render_page_png(doc, page_no - 1, OCR_DPI)
+                blocks.extend(ocr.ocr_blocks(png, page_no, scale))
                 continue
             empty_pages += 1
         items = groups + _paragraphs(kept, page_no)
@@ -272,4 +233,4 @@ def pdf_blocks(data: bytes) -> tuple[list[Block], list[str], int, int]:
         for _, bs in items:
             blocks.extend(b for b in bs if b is not None)
     # The document-info title is not used: WPS and Word carry it over from last year's file.
-    return blocks, [], doc.page_count, empty_pages
+    return blocks, [], count, empty_pages

@@ -3,8 +3,8 @@
 A chain of small geometric steps, each with explicit tolerances (as in pdfplumber's table
 finder, whose design this follows; PyMuPDF's own `find_tables` takes ~250 ms a page, this ~2 ms):
 
-- `page_edges`: the stroked lines and thin rectangles a page draws, as horizontal and vertical
-  segments (white cell backgrounds are not edges);
+- edges: the stroked lines and thin filled bars a page draws, as horizontal and vertical segments
+  (white cell backgrounds are not edges), from `read.pdfium` (or an image, in `read.ocr`);
 - `merge_edges`: segments on the same line snapped together and joined where they touch;
 - `intersections`: points where a horizontal and a vertical edge cross;
 - `find_cells`: the smallest rectangles whose four corners are intersections and whose four sides
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 SNAP = 2.0
 """Points within this distance are the same line (PDF units; 1 pt = 1/72 in)."""
@@ -43,36 +43,6 @@ class Box(NamedTuple):
     y0: float
     x1: float
     y1: float
-
-
-def _is_white(color: Any) -> bool:
-    return color is not None and len(color) >= 3 and min(color[:3]) > 0.9
-
-
-def page_edges(drawings: list[dict]) -> list[Edge]:
-    """Horizontal and vertical segments from PyMuPDF `page.get_drawings()` output."""
-    out: list[Edge] = []
-    for d in drawings:
-        stroked = d.get("color") is not None and "s" in (d.get("type") or "")
-        for item in d["items"]:
-            kind = item[0]
-            if kind == "l":
-                p, q = item[1], item[2]
-                if abs(p.y - q.y) <= 0.5 and abs(p.x - q.x) >= MIN_EDGE:
-                    out.append(Edge("h", (p.y + q.y) / 2, min(p.x, q.x), max(p.x, q.x)))
-                elif abs(p.x - q.x) <= 0.5 and abs(p.y - q.y) >= MIN_EDGE:
-                    out.append(Edge("v", (p.x + q.x) / 2, min(p.y, q.y), max(p.y, q.y)))
-            elif kind == "re":
-                r = item[1]
-                w, h = r.x1 - r.x0, r.y1 - r.y0
-                if w <= THIN and h >= MIN_EDGE and not _is_white(d.get("fill")):
-                    out.append(Edge("v", (r.x0 + r.x1) / 2, r.y0, r.y1))
-                elif h <= THIN and w >= MIN_EDGE and not _is_white(d.get("fill")):
-                    out.append(Edge("h", (r.y0 + r.y1) / 2, r.x0, r.x1))
-                elif stroked and w >= MIN_EDGE and h >= MIN_EDGE:
-                    out += [Edge("h", r.y0, r.x0, r.x1), Edge("h", r.y1, r.x0, r.x1),
-                            Edge("v", r.x0, r.y0, r.y1), Edge("v", r.x1, r.y0, r.y1)]
-    return out
 
 
 def _cluster(values: list[float], tol: float) -> dict[float, float]:
@@ -278,9 +248,9 @@ def close_open_ends(edges: list[Edge], snap: float = SNAP) -> list[Edge]:
     return edges + added
 
 
-def find_grids(drawings: list[dict]) -> list[Grid]:
-    """Every ruled table a page draws, as grids (top to bottom)."""
-    edges = close_open_ends(merge_edges(page_edges(drawings)))
+def find_grids(edges: list[Edge]) -> list[Grid]:
+    """Every ruled table a page draws (its ruling edges, as `read.pdfium` finds them), as grids."""
+    edges = close_open_ends(merge_edges(list(dict.fromkeys(edges))))  # cells drawn one by one share sides
     if len(edges) < 4:
         return []
     points = intersections(edges)

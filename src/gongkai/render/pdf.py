@@ -3,6 +3,15 @@
 Drawn with PyMuPDF and its built-in CJK font (no system fonts needed). Rows that do not fit go
 to the next page; a merged cell cut by the page break is drawn on both pages, its text on the
 first, as exported reports do. Each page gets a `- n -` page number in its footer.
+
+`ruled=False` prints the tables as Word does with borders turned off, and sets Latin letters and
+digits in a Latin font (Helvetica, a little larger) beside the CJK font, as Word's default fonts
+do: the Latin glyphs' tops stand ~2 pt higher than the CJK labels' on the same baseline, the case that puts a
+value into the row above when rows are banded by glyph tops. `valign` sets where text stands in
+a table cell (Word's default is the top).
+
+PyMuPDF (AGPL-3.0) is needed only here, to write test and example PDFs: `pip install
+'gongkai[pdf-write]'`. Reading PDFs never uses it.
 """
 
 from __future__ import annotations
@@ -17,13 +26,41 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72.0, 72.0, 72.0
 TEXT_SIZE, CELL_SIZE = 11.0, 8.5
 LINE = 1.45  # line height, in font sizes
 PAD = 2.5
+LATIN_SCALE = 1.15
+"""Latin runs are set this much larger than the CJK text around them (Word's 小四 digits beside 五号
+labels, or a Latin font with a taller em): with Helvetica's ascent their tops stand ~2 pt higher."""
+
+
+def _pymupdf():  # type: ignore[no-untyped-def]
+    try:
+        import pymupdf
+    except ImportError:
+        from ..errors import InputError
+
+        raise InputError("写出 PDF 需要 PyMuPDF：请安装 pip install 'gongkai[pdf-write]'") from None
+    return pymupdf
 
 
 @lru_cache(maxsize=1)
 def _font():  # type: ignore[no-untyped-def]
-    import pymupdf
+    return _pymupdf().Font("cjk")
 
-    return pymupdf.Font("cjk")
+
+@lru_cache(maxsize=1)
+def _latin():  # type: ignore[no-untyped-def]
+    return _pymupdf().Font("helv")
+
+
+def _runs(s: str) -> list[tuple[str, bool]]:
+    """`s` cut into runs of Latin (ASCII) and other characters: (text, is_latin)."""
+    out: list[tuple[str, bool]] = []
+    for ch in s:
+        latin = ch.isascii()
+        if out and out[-1][1] == latin:
+            out[-1] = (out[-1][0] + ch, latin)
+        else:
+            out.append((ch, latin))
+    return out
 
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
@@ -45,7 +82,9 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 class _Pages:
     """Pages as lists of drawing operations (drawn at the end), and the cursor on the last one."""
 
-    def __init__(self) -> None:
+    def __init__(self, latin: bool = False, valign: str = "center") -> None:
+        self.latin = latin
+        self.valign = valign
         self.rects: list[list[tuple[float, float, float, float]]] = []
         self.texts: list[list[tuple[float, float, str, float]]] = []
         self.y = 0.0
@@ -62,6 +101,13 @@ class _Pages:
         self.text(PAGE_W / 2 - _font().text_length(number, fontsize=9) / 2, PAGE_H - 40, number, 9)
         self.y = MARGIN_TOP
 
+    def width(self, s: str, size: float) -> float:
+        """Printed width of `s` in the fonts it is set in."""
+        if not self.latin:
+            return _font().text_length(s, fontsize=size)
+        return sum(_latin().text_length(run, fontsize=size * LATIN_SCALE) if latin
+                   else _font().text_length(run, fontsize=size) for run, latin in _runs(s))
+
     def text(self, x: float, y: float, s: str, size: float, page: int | None = None) -> None:
         self.texts[self.current if page is None else page].append((x, y, s, size))
 
@@ -76,8 +122,7 @@ class _Pages:
             self.y += size * LINE
 
     def finish(self) -> bytes:
-        import pymupdf
-
+        pymupdf = _pymupdf()
         doc = pymupdf.open()
         for rects, texts in zip(self.rects, self.texts):
             page = doc.new_page(width=PAGE_W, height=PAGE_H)
@@ -88,25 +133,36 @@ class _Pages:
             shape.commit()
             writer = pymupdf.TextWriter(page.rect)
             for x, y, s, size in texts:
-                writer.append((x, y), s, font=_font(), fontsize=size)
+                if not self.latin:
+                    writer.append((x, y), s, font=_font(), fontsize=size)
+                    continue
+                for run, latin in _runs(s):
+                    font, run_size = (_latin(), size * LATIN_SCALE) if latin else (_font(), size)
+                    writer.append((x, y), run, font=font, fontsize=run_size)
+                    x += font.text_length(run, fontsize=run_size)
             writer.write_text(page)
         doc.subset_fonts()
         return doc.tobytes(garbage=3, deflate=True)
 
 
-def _column_widths(placed: list, width: int) -> list[float]:
-    """Widths proportional to the longest single-column text in each column (at least 2 chars)."""
+def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
+    """Widths proportional to the longest single-column text in each column (at least 2 chars);
+    with Latin fonts a value's printed width (plus padding) counts, so numbers rarely wrap."""
     need = [2.0] * width
     for _, c, cell in placed:
         if cell.colspan == 1:
-            need[c] = max(need[c], min(len(cell.text), 14) * (0.6 if cell.header else 1.0), 2.0)
+            if pages.latin and not cell.header:
+                size = pages.width(cell.text, CELL_SIZE) / CELL_SIZE + 0.8
+            else:
+                size = min(len(cell.text), 14) * (0.6 if cell.header else 1.0)
+            need[c] = max(need[c], size, 2.0)
     total = sum(need)
     return [(PAGE_W - 2 * MARGIN_X) * n / total for n in need]
 
 
 def _table(pages: _Pages, grid: Grid) -> None:
     placed, width = expand(grid)
-    widths = _column_widths(placed, width)
+    widths = _column_widths(placed, width, pages)
     xs = [MARGIN_X]
     for w in widths:
         xs.append(xs[-1] + w)
@@ -131,16 +187,19 @@ def _table(pages: _Pages, grid: Grid) -> None:
             pages.rects[page].append((xs[c], y0, xs[c + cell.colspan], y1))
             if n == 0 and cell.text:  # the text goes on the first page the cell is drawn on
                 lines = _wrap(cell.text, xs[c + cell.colspan] - xs[c] - 2 * PAD, CELL_SIZE)
-                y = y0 + max(PAD, (y1 - y0 - len(lines) * CELL_SIZE * LINE) / 2)
+                free = y1 - y0 - len(lines) * CELL_SIZE * LINE
+                y = y0 + (PAD if pages.valign == "top" else max(PAD, free / 2))
                 for line in lines:
-                    x = (xs[c] + xs[c + cell.colspan]) / 2 - _font().text_length(line, fontsize=CELL_SIZE) / 2
+                    x = (xs[c] + xs[c + cell.colspan]) / 2 - pages.width(line, CELL_SIZE) / 2
                     pages.text(x, y + CELL_SIZE, line, CELL_SIZE, page)
                     y += CELL_SIZE * LINE
 
 
-def render_pdf(doc: Document, cell: CellFormatter = plain_cell, ruled: bool = True) -> bytes:
-    """The report as PDF bytes; `ruled=False` prints the tables without their lines."""
-    pages = _Pages()
+def render_pdf(doc: Document, cell: CellFormatter = plain_cell, ruled: bool = True, latin: bool | None = None,
+               valign: str = "center") -> bytes:
+    """The report as PDF bytes; `ruled=False` prints the tables without their lines (and, unless
+    `latin` says otherwise, Latin characters in a Latin font); `valign` is "center" or "top"."""
+    pages = _Pages(latin=not ruled if latin is None else latin, valign=valign)
     for kind, item in outline(doc, cell):
         if kind == "table":
             _table(pages, item)  # type: ignore[arg-type]
