@@ -194,7 +194,8 @@ FORMATS = ("text", "html", "docx", "pdf")
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
-               noise: list[str] | None = None, inject_error: bool = False, fmt: str = "text") -> Synthetic:
+               noise: list[str] | None = None, inject_error: bool = False, fmt: str = "text",
+               ruled: bool = True) -> Synthetic:
     """A random report. `noise=None` draws a random subset of NOISES; inject_error changes one
     cell of 表三 or 表四 so that an identity breaks (the truth lists that cell as expected).
     `fmt` is the file format; `layout` the scraped-text layout ("paragraph" or "pipe") for text."""
@@ -256,7 +257,8 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         from .render.docx import render_docx
         from .render.pdf import render_pdf
 
-        data = (render_docx if fmt == "docx" else render_pdf)(doc, lambda *a: convert(cell(*a)))
+        printer = lambda *a: convert(cell(*a))  # noqa: E731
+        data = render_docx(doc, printer) if fmt == "docx" else render_pdf(doc, printer, ruled=ruled)
         text, layout = "", fmt
     truth = {
         "report": {"organization": organization, "organization_core": organization, "year": year,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from ..errors import InputError
@@ -19,10 +20,34 @@ __all__ = ["extract"]
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
+_PREAMBLE = re.compile(r"本(?:年度)?报告.{0,120}?(?:根据|依据|按照).{0,120}?条例.{0,300}?编制")
+_STAT_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?(?:自|从|为)?\s*\d{4}\s*年\s*1\s*月\s*1\s*日")
+_INDEX_BOX = re.compile(r"索\s*引\s*号")
+_PUBLISHER_BOX = re.compile(r"(?:发布|公开)\s*(?:机构|单位|主体)")
+_ANNUAL_REPORT = re.compile(r"政府信息公开(?:工作)?年度?报告")
+
+
+def report_signs(text: str) -> list[str]:
+    """The signs by which a page says it is the annual report even when it holds no table: the
+    preamble (本年度报告根据《条例》…编制), the statistics period, the 索引号/发布机构 box under a title
+    naming the annual report. An opening of the page, or one whose tables are an attachment or an
+    image, still carries them."""
+    signs = []
+    if _PREAMBLE.search(text):
+        signs.append("preamble")
+    if _STAT_PERIOD.search(text):
+        signs.append("period")
+    if _ANNUAL_REPORT.search(text) and _INDEX_BOX.search(text) and _PUBLISHER_BOX.search(text):
+        signs.append("box")
+    return signs
+
+
 def _looks_like_report(text: str) -> bool:
     """Cheap first test: an annual disclosure report speaks of 信息公开 and of its statutory topics."""
     if not any(w in text for w in _REPORT_WORDS):
         return False
+    if report_signs(text):
+        return True
     topics = ("主动公开", "依申请", "申请", "行政复议", "年度报告", "存在的主要问题", "收费")
     return sum(1 for t in topics if t in text) >= 2
 
@@ -32,7 +57,7 @@ def _has_report_structure(lines: list[str], sections: list[Found], title_found: 
 
     A news item about 政务公开 work mentions the same topics but has neither.
     """
-    return title_found or len(sections) >= 3
+    return title_found or len(sections) >= 3 or bool(report_signs("\n".join(lines)))
 
 
 def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Piece]:

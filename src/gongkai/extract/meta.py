@@ -37,6 +37,13 @@ _META_ORG = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息
 _BODY_SUFFIX = re.compile(r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|局|厅|委|办|院|署|中心|处|所|街道办事处|"
                           r"管委会|管理委员会|人民政府办公室|公司|站|队|馆|会)$")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗|自治旗|特区|林区|镇|乡|街道)$")
+# Where a page gives no title line: the preamble (本年度报告由X根据《条例》…编制), a title quoted
+# in the text (现公布/编制形成了《X2023年政府信息公开工作年度报告》), the overview's subject.
+_PREAMBLE_ORG = re.compile(r"本(?:年度)?报告(?:是)?由\s*([\u4e00-\u9fff]{2,40}?)\s*(?:根据|依据|按照|依照|编制|汇总)")
+_QUOTED_TITLE = re.compile(r"(?:公布|发布|印发|形成了?|编制了?|《)[^《》。，,]{0,20}?[:：]?\s*"
+                           r"([\u4e00-\u9fff]{2,30}?)\s*((?:19|20)\d{2})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_OVERVIEW_ORG = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度|以来)?\s*[,，]\s*([\u4e00-\u9fff]{2,30}?)"
+                           r"(?:高度重视|认真|深入|坚持|严格|全面|紧紧围绕|紧扣|始终|继续|进一步|积极|按照|在)")
 _CLEAN_PREFIX = re.compile(r"^(关于公布|关于印发|关于|公布|印发)")
 # Self-references by which a department's report names itself, and what kind of body that is.
 _SELF = re.compile(r"我(局|委|办|厅|院|署|中心)")
@@ -166,6 +173,21 @@ def read_meta(lines: list[str]) -> Meta:
     if body:
         meta.organization, meta.sources["organization"] = body, f"标题（第 {title_line} 行）"
 
+    if meta.year is None or not meta.organization:
+        for i, line in enumerate(lines[:40]):
+            m = _QUOTED_TITLE.search(line)
+            if m:
+                if meta.year is None:
+                    meta.year, meta.sources["year"] = int(m.group(2)), f"正文所述标题（第 {i + 1} 行）"
+                if not meta.organization and _body(m.group(1)):
+                    meta.organization = _body(m.group(1))
+                    meta.sources["organization"] = f"正文所述标题（第 {i + 1} 行）"
+                break
+    if not meta.organization:
+        m = _PREAMBLE_ORG.search("\n".join(lines[:40]))
+        if m and _body(m.group(1)):
+            meta.organization, meta.sources["organization"] = _body(m.group(1)), "前言"
+
     sig_org, sig_date = _signature(lines)
     if not meta.organization and sig_org:
         meta.organization, meta.sources["organization"] = _body(sig_org), "落款"
@@ -177,6 +199,13 @@ def read_meta(lines: list[str]) -> Meta:
                 dept = _department(text, gov) if gov and gov.endswith("人民政府") else None
                 meta.organization = dept or gov
                 meta.sources["organization"] = "正文自称与发布机构" if dept else "页面发布机构/来源"
+                break
+
+    if not meta.organization:
+        for line in lines[:60]:
+            m = _OVERVIEW_ORG.match(line)
+            if m and _body(m.group(1)):
+                meta.organization, meta.sources["organization"] = _body(m.group(1)), "总体情况首句"
                 break
 
     if meta.year is None and "统计" in text:
