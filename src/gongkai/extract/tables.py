@@ -591,6 +591,11 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             per_group, chunks = len(all_cols), [leaves] * len(ordered)
         elif per_group:
             chunks = [leaves[i * per_group:(i + 1) * per_group] for i in range(len(ordered))]
+        elif len(ordered) == len(table.rows) and n_values == len(ordered) * len(all_cols):
+            # a header whose leaf words came out garbled (text converted from a PDF stacks wrapped
+            # header words imperfectly): every cell printed, groups named in order — the
+            # official column order stands, as for a row table without a usable header
+            chunks = [[] for _ in ordered]
         else:
             continue
         slots: list[tuple[str, str, str | None]] = []

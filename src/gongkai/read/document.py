@@ -152,7 +152,10 @@ def split_pieces(lines: list[str]) -> list[Piece]:
 def text_document(text: str, source_format: str = "text", encoding: str | None = None) -> Document:
     """A Document from already-normalised text."""
     lines = text.split("\n")
-    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))
+    from .layout_text import layout_pieces, looks_like_layout  # text converted from PDFs
+
+    pieces = layout_pieces(lines) if looks_like_layout(lines) else split_pieces(lines)
+    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)
 
 
 def blocks_document(blocks: list[Block], source_format: str, encoding: str | None = None,
