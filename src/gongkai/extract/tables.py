@@ -583,18 +583,19 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             cols, labels = resolve_columns(leaf_order, all_cols)
             _write(read, table, _candidates(table, row, cols, labels, text_run, end[1], value_run, {}))
             continue
-        if len(groups) < 2 or not leaves:
-            continue
         ordered = list(dict.fromkeys(groups))
+        if len(groups) < 2 or not leaves and len(ordered) < len(table.rows):
+            continue
         per_group = len(leaves) // len(ordered) if len(leaves) % len(ordered) == 0 else 0
         if per_group == 0 and len(leaves) == len(all_cols):
             per_group, chunks = len(all_cols), [leaves] * len(ordered)
         elif per_group:
             chunks = [leaves[i * per_group:(i + 1) * per_group] for i in range(len(ordered))]
-        elif len(ordered) == len(table.rows) and n_values == len(ordered) * len(all_cols):
+        elif len(ordered) == len(table.rows) and 0 <= len(ordered) * len(all_cols) - n_values <= 2:
             # a header whose leaf words came out garbled (text converted from a PDF stacks wrapped
-            # header words imperfectly): every cell printed, groups named in order — the
-            # official column order stands, as for a row table without a usable header
+            # header words imperfectly), groups named in order: the official column order stands,
+            # as for a row table without a usable header; a blank or two are placed only where
+            # the 总计 identities single one placement out
             chunks = [[] for _ in ordered]
         else:
             continue
@@ -618,8 +619,13 @@ def _assign_slots(read: TableRead, table: Table, slots: list[tuple[str, str, str
             ok = True
             for row in {s[0] for s in slots}:
                 idx = [i for i, s in enumerate(slots) if s[0] == row]
-                cols = [slots[i][1] for i in idx]
-                if not confirm_by_identities([[cand[i] for i in idx]], cols, table, row):
+                if sum(cand[i] is None for i in idx) > MAX_CONFIRMED_GAPS:
+                    continue  # too many cells unaccounted for: a sum that holds proves nothing
+                numbers = {slots[i][1]: (cand[i][1].number if cand[i] and cand[i][1] is not None else None)
+                           for i in idx}
+                checks = [(i.lhs[0], i.rhs) for i in table.identities
+                          if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]
+                if not all(_holds(numbers, parts, total) for total, parts in checks):
                     ok = False
             kept.append(cand) if ok else None
         candidates = kept or candidates

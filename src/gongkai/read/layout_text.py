@@ -27,7 +27,7 @@ import re
 import unicodedata
 from itertools import combinations
 
-from .document import _IS_VALUE, EMPTY_CELL, NOT_BLANK, Piece
+from .document import _IS_VALUE, EMPTY_CELL, NOT_BLANK, UNREADABLE_CELL, Piece
 
 _TOKEN = re.compile(r"\S+")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部章])")
@@ -52,6 +52,11 @@ class _Tok:
 
     @property
     def center(self) -> float:
+        """The middle of the word; for a value, of its number alone (a unit printed after the
+        number, `149条`, leaves the number where the column's other numbers stand)."""
+        core = self.text.rstrip("万元件条项个")
+        if core and core != self.text and core[-1:].isdigit():
+            return self.start + _width(core) / 2
         return (self.start + self.end) / 2
 
 
@@ -132,7 +137,7 @@ def _assign(values: list[_Tok], centers: list[float]) -> list[int] | None:
         for cols in combinations(range(k), m):
             scored.append((sum(abs(t.center - centers[c]) for t, c in zip(values, cols)), cols))
         scored.sort()
-        if len(scored) > 1 and scored[1][0] - scored[0][0] < 2.0:
+        if len(scored) > 1 and scored[1][0] - scored[0][0] < 3.0:
             return None
         best = list(scored[0][1])
     gaps = [b - a for a, b in zip(centers, centers[1:])] or [8.0]
@@ -186,6 +191,19 @@ def _header_pieces(toks: list[_Tok], centers: list[float], value_start: float) -
             continue
         col = min(range(len(centers)), key=lambda i: abs(centers[i] - t.center))
         stacks.setdefault(col, []).append(t)
+    if any(len({t.line for t in words}) < len(words) for words in stacks.values()):
+        # two words of one header line under one value column: the values do not stand under
+        # their headers, so stacking would join words of different columns. Keep only the
+        # lines of one or two words (spanning group labels); the table reader falls back on
+        # the official column order, which it does for any header it cannot read.
+        by_line: dict[int, list[_Tok]] = {}
+        for t in toks:
+            if t.end >= value_start:
+                by_line.setdefault(t.line, []).append(t)
+        for line in sorted(by_line):
+            if len(by_line[line]) <= 2:
+                out.extend(Piece(t.text, t.line, NOT_BLANK) for t in sorted(by_line[line], key=lambda t: t.start))
+        return out
     for col in sorted(stacks):
         words = sorted(stacks[col], key=lambda t: (t.line, t.start))
         out.append(Piece("".join(t.text for t in words), words[0].line, NOT_BLANK))
@@ -254,13 +272,23 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
             pieces.extend(_header_pieces(header, centers, value_start))
         else:
             pieces.extend(Piece(lines[j].strip(), j + 1, NOT_BLANK) for j in range(head, first))
+    raised = _raised_values(parsed, first, end)
     frags: list[_Tok] = []
     for j in range(first, end):
         toks, split = parsed[j]
+        if j in raised:
+            frags.extend(split[0])  # a label beside a raised value is a fragment of a label
+            continue
         if split is None:
             frags.extend(toks)
             continue
         label, values = split
+        if j in raised.values():
+            pieces.extend(_label_pieces(frags + label))
+            frags = []
+            extra = next(parsed[k][1][1] for k, to in raised.items() if to == j)
+            pieces.extend(_merged(values, extra))
+            continue
         pieces.extend(_label_pieces(frags + label))
         frags = []
         cols = _assign(values, centers) if centers is not None else None
@@ -274,3 +302,40 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
     if frags:
         pieces.extend(_label_pieces(frags))
     return end
+
+
+MAX_RAISED = 2
+"""A line of at most this many values alone, right against a row, is part of that row."""
+
+
+def _raised_values(parsed: list, first: int, end: int) -> dict[int, int]:
+    """Lines holding only a value or two printed a line above or below their row (a different
+    baseline, as a cell with leading spaces or a unit comes out): line → the row's line."""
+    out: dict[int, int] = {}
+    for j in range(first, end):
+        split = parsed[j][1]
+        if split is None or len(split[1]) > MAX_RAISED:
+            continue
+        for k in (j + 1, j - 1):
+            if first <= k < end and k not in out and parsed[k][1] is not None \
+                    and len(parsed[k][1][1]) > len(split[1]):
+                out[j] = k
+                break
+    return out
+
+
+def _merged(values: list[_Tok], extra: list[_Tok]) -> list[Piece]:
+    """A row's values with its raised ones put in by position; where a raised value stands
+    within reach of one of the row's, their order is unsure and both are unreadable cells."""
+    unsure = set()
+    for e in extra:
+        for v in values:
+            if abs(e.center - v.center) < 4:
+                unsure.update((id(e), id(v)))
+    out = []
+    for t in sorted(values + extra, key=lambda t: t.center):
+        if id(t) in unsure:
+            out.append(Piece(f"0:{t.text}", t.line, UNREADABLE_CELL))
+        else:
+            out.append(Piece(t.text, t.line, NOT_BLANK))
+    return out
