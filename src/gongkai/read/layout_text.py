@@ -31,6 +31,7 @@ from .document import _IS_VALUE, EMPTY_CELL, NOT_BLANK, UNREADABLE_CELL, Piece
 
 _TOKEN = re.compile(r"\S+")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部章])")
+_ENUMERATED = re.compile(r"^(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
 
@@ -61,7 +62,16 @@ class _Tok:
 
 
 def _tokens(line: str, number: int) -> list[_Tok]:
-    return [_Tok(m.start(), m.group(), number) for m in _TOKEN.finditer(line)]
+    out: list[_Tok] = []
+    for m in _TOKEN.finditer(line):
+        text = m.group()
+        prev = out[-1] if out else None
+        if prev is not None and m.start() == prev.start + len(prev.text) + 1 \
+                and not _IS_VALUE.match(text) and not _IS_VALUE.match(prev.text) and not _ENUMERATED.match(text):
+            out[-1] = _Tok(prev.start, prev.text + text, number)  # words one space apart: one label
+            continue
+        out.append(_Tok(m.start(), text, number))
+    return out
 
 
 def _split_values(toks: list[_Tok], line: str) -> tuple[list[_Tok], list[_Tok]] | None:
@@ -256,8 +266,22 @@ def _block_end(parsed: list, lines: list[str], first: int) -> int:
         elif toks:
             if max(t.end for t in toks) > value_start + 1:  # a heading or prose, not a wrapped label
                 break
+            if not _touches_values(parsed, j):  # a heading set apart by empty lines
+                break
         j += 1
     return end
+
+
+def _touches_values(parsed: list, j: int) -> bool:
+    """Whether line j belongs to a run of non-empty lines that holds a value line: a wrapped
+    label touches its row; a heading stands apart, between empty lines."""
+    for step in (-1, 1):
+        k = j + step
+        while 0 <= k < len(parsed) and parsed[k][0]:
+            if parsed[k][1] is not None:
+                return True
+            k += step
+    return False
 
 
 def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: list[Piece]) -> int:
