@@ -260,6 +260,12 @@ def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[
         return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
     group_of = {c.key: c.group for c in table.columns}
     children = [(o, lab) for o, lab in items if not o[0].startswith(GROUP) and group_of.get(o[0]) in group_names]
+    in_group = [i for i, (o, _) in enumerate(items) if not o[0].startswith(GROUP) and group_of.get(o[0]) in group_names]
+    top = [i for i, (o, _) in enumerate(items) if not o[0].startswith(GROUP) and group_of.get(o[0]) not in group_names]
+    if in_group and top and max(top) > max(in_group):
+        # the children are printed among the top-level columns, not after them all (a converter
+        # lifts the spanning label out above the row): the printed order is the column order
+        return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
     out: list[tuple[list[str], str]] = []
     for owners, label in items:
         if owners[0].startswith(GROUP):
@@ -278,6 +284,11 @@ def resolve_columns(header: list[tuple[list[str], str]] | None, wanted: tuple[st
     stands (labels None), which is the order the official table prints.
     """
     if header:
+        named = [k for owners, _ in header for k in wanted if owners == [k]]
+        if len(named) != len(set(named)) and [k for k in wanted if k in named] != list(dict.fromkeys(named)):
+            # a column named twice, in an order the form does not print (a header garbled by a
+            # converter: `申请人情况或其他组织` before `自然人`): the header cannot be trusted
+            return list(wanted), [None] * len(wanted)
         picked: list[str] = []
         labels: list[str | None] = []
         for owners, label in header:

@@ -153,8 +153,15 @@ def text_document(text: str, source_format: str = "text", encoding: str | None =
     """A Document from already-normalised text."""
     lines = text.split("\n")
     from .layout_text import layout_pieces, looks_like_layout  # text converted from PDFs
+    from .markdown import clean_line, looks_like_markdown, markdown_pieces
 
-    pieces = layout_pieces(lines) if looks_like_layout(lines) else split_pieces(lines)
+    if looks_like_markdown(lines):
+        pieces = markdown_pieces(lines)
+        lines = [clean_line(line) for line in lines]
+    elif looks_like_layout(lines):
+        pieces = layout_pieces(lines)
+    else:
+        pieces = split_pieces(lines)
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)
 
 
