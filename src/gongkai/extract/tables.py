@@ -595,7 +595,11 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             _write(read, table, _candidates(table, row, cols, labels, text_run, end[1], value_run, {}))
             continue
         ordered = list(dict.fromkeys(groups))
-        if len(groups) < 2 or not leaves and len(ordered) < len(table.rows):
+        if len(ordered) < 2 and len(leaves) >= len(all_cols) and n_values == len(table.rows) * len(all_cols):
+            # group labels cut apart by a converter (`行|政复议`) but the leaf headers read and
+            # every cell printed: the groups stand in the form's printed order
+            ordered, leaves = [r.key for r in table.rows], []
+        if len(ordered) < 2 or not leaves and len(ordered) < len(table.rows):
             continue
         per_group = len(leaves) // len(ordered) if len(leaves) % len(ordered) == 0 else 0
         if per_group == 0 and len(leaves) == len(all_cols):

@@ -86,7 +86,12 @@ def markdown_pieces(lines: list[str]) -> list[Piece]:
     while i < n:
         if not lines[i].lstrip().startswith("|"):
             text = clean_line(lines[i]).strip()
-            if text:
+            words = text.split()
+            if sum(1 for w in words if _IS_VALUE.match(w) and any(ch.isdigit() for ch in w)) >= 3 \
+                    and any(not _IS_VALUE.match(w) for w in words):
+                # an unruled table the converter ran into one line of text: each word a cell
+                pieces.extend(Piece(w, i + 1, NOT_BLANK) for w in words)
+            elif text:
                 pieces.append(Piece(text, i + 1, NOT_BLANK))
             i += 1
             continue
