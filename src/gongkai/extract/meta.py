@@ -96,10 +96,14 @@ def _body(name: str | None) -> str | None:
     return name
 
 
+_MARKUP = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+"""Markdown heading marks and emphasis around a title (`# **…年度报告**`)."""
+
+
 def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     """(organization, year, line) from the first title line, joining a title split over lines."""
     for i, line in enumerate(lines[:80]):
-        text = line.strip().strip("|").strip()
+        text = _MARKUP.sub("", line).strip().strip("|").strip()
         if not text or len(text) > 80 or "年" not in text:
             continue
         m = _TITLE.search(text) if "公开" in text else None
@@ -121,8 +125,27 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     return None, None, None
 
 
+_DATE_AT_END = re.compile(r"(?:^|[。.;；\s])\s*([\u4e00-\u9fff]{2,40}?)\s+"
+                         r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
+                         r"[〇○零O0一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)\s*$")
+
+
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
-    """(organization, ISO date) from the closing signature: a body name above a date line."""
+    """(organization, ISO date) from the closing signature: a body name above a date line, or
+    both at the end of the last paragraph (a converter runs the signature into it: `…信息处理费。
+    南关区交通运输局 二〇二〇年一月三日`). A date inside a line, a footer's time or a URL's date
+    never counts."""
+    org, iso = _signature_lines(lines)
+    if iso:
+        return org, iso
+    for i in range(len(lines) - 1, max(-1, len(lines) - 25), -1):
+        m = _DATE_AT_END.search(lines[i].strip().strip("|").strip())
+        if m and _BODY_SUFFIX.search(m.group(1)) and (iso := _date_line(m.group(2))):
+            return m.group(1), iso
+    return None, None
+
+
+def _signature_lines(lines: list[str]) -> tuple[str | None, str | None]:
     start = max(0, len(lines) - 25)
     tail = [(i, lines[i].strip().strip("|").strip()) for i in range(start, len(lines))]
     for k in range(len(tail) - 1, -1, -1):
@@ -215,6 +238,8 @@ def read_meta(lines: list[str]) -> Meta:
 
     for line in head:
         m = _LABELLED_DATE.search(line)
+        if m and re.search(r"打印|下载|访问|浏览", line[max(0, m.start() - 4):m.start() + 2]):
+            continue  # a page footer's print or visit time is not the publication date
         if m and (iso := _iso(*m.groups())):
             meta.published, meta.sources["published"] = iso, "页面发布日期"
             break
