@@ -6,13 +6,14 @@ import re
 from bisect import bisect_left, bisect_right
 
 from ..errors import InputError
-from ..forms import Form, Table, form_for_year
+from ..forms import LEGACY, Form, Table, form_for_year
 from ..model import Cell, Finding, Report
 from ..read import Document, Piece
 from .meta import read_meta
 from .narrative import read_narrative
 from .sections import Found, find_sections
 from .tables import TableRead, read_table
+from .values import is_unit_only
 from .template import detect_form, squeeze
 
 __all__ = ["extract"]
@@ -99,6 +100,32 @@ def _complete(table: Table, read: TableRead, findings: list[Finding]) -> dict[st
     return out
 
 
+MIN_LEGACY_ROWS = 2
+"""A pre-2019 statistics table is taken when this many of its indicators were read."""
+
+
+def _read_legacy_table(doc: Document, report: Report) -> None:
+    """The 附表 of a pre-2019 report (指标名称 | 计量单位 | 本年 | 历年累计), when it prints one.
+
+    The unit column (条, 件, 个…) stands between a label and its values; it is dropped so the
+    label ends where the row's values begin. Only the rows printed are output."""
+    if not any(w in doc.text for w in LEGACY.signatures):
+        return
+    table = LEGACY.tables[0]
+    pieces = [p for p in doc.pieces if not (p.text and is_unit_only(p.text))]
+    read = read_table(table, pieces)
+    if len(read.cells) < MIN_LEGACY_ROWS:
+        return
+    report.tables[table.key] = {row.key: {c: read.cells[row.key][c] for c in table.row_columns(row)
+                                          if c in read.cells[row.key]}
+                                for row in table.rows if row.key in read.cells}
+    for path, reason in read.unplaced:
+        row_key, col = path.split(".")
+        report.findings.append(Finding(
+            "P-1", "warning", f"附表「{table.row(row_key).name}」行「{table.column(col).name}」列：{reason}，该格留空",
+            [f"{table.key}.{path}"]))
+
+
 def extract(doc: Document, path: str, sha256: str) -> Report:
     """Read a Document into a Report (tables, fields and reading problems; no checks yet)."""
     text = doc.text
@@ -123,6 +150,8 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
                                      and meta.sources["year"].startswith("标题")):
             raise InputError("不是政府信息公开工作年度报告（没有年度报告标题、法定章节或统计表）")
         report.template = "legacy" if meta.year is None or meta.year < 2019 else "unknown"
+        if report.template == "legacy":
+            _read_legacy_table(doc, report)
         if meta.year is not None and meta.year >= 2019:
             report.findings.append(Finding(
                 "Q-TPL-3", "warning", "报告中未找到可读取的统计表（表格可能缺失或以图片发布）", []))
