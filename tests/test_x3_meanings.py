@@ -62,3 +62,13 @@ def test_blank_total_column_is_the_sum_of_the_applicant_columns():
     found = by_rule(_report("2022年，本机关予以公开政府信息5件。", blank_total, cell), "X-3")
     assert len(found) == 1 and "空白，取各列之和" in found[0].message and "为 1" in found[0].message
     assert by_rule(_report("2022年，本机关予以公开政府信息1件。", blank_total, cell), "X-3") == []
+
+
+def test_counts_in_chinese_numerals_and_the_verbs_reports_use():
+    report = _report("2022年，本机关主动公布政府信息一百二十条，收到政府信息公开申请两件。")
+    assert report.narrative["proactive_count"] == 120
+    assert report.narrative["requests_received"] == 2
+    assert by_rule(report, "X-3") == []  # 2 = 本年新收
+    wrong = _report("2022年，本机关办理政府信息公开申请五件。")
+    assert [f.cells for f in by_rule(wrong, "X-3")] == [["requests.new_received.total"]]
+    assert _report("2022年，这是第二件事，收到申请十余件。").narrative.get("requests_received") is None

@@ -42,6 +42,7 @@ def pdf_to_markdown(pdf: bytes) -> bytes:
     import pymupdf
     import pymupdf4llm
 
+    pymupdf.set_messages(pylogging=True)  # not to a stdout captured (and closed) by a test runner
     return pymupdf4llm.to_markdown(pymupdf.open(stream=pdf, filetype="pdf")).encode("utf-8")
 
 

@@ -74,16 +74,16 @@ _CLAUSE = r"[^。!?;,\d]"  # within one clause, no number
 
 NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
     NarrativeFigure(
-        "proactive_count", "主动公开信息数", ("公开", "发布"),
-        r"(?:公开|发布)[^。!?;,\d]{0,10}?(?:信息|文件)", units="条", gap=4,
-        context=("主动公开", "主动发布"), exclude=r"累计|截至|截止|历年|解读"),
+        "proactive_count", "主动公开信息数", ("公开", "发布", "公布"),
+        r"(?:公开|发布|公布)[^。!?;,\d]{0,10}?(?:信息|文件)", units="条", gap=4,
+        context=("主动公开", "主动发布", "主动公布"), exclude=r"累计|截至|截止|历年|解读"),
     NarrativeFigure(
         "policy_interpretations", "政策解读数", ("解读",),
         r"解读(?:类|性)?(?:信息|文件|稿件|材料|文章)?", units="条|篇|件|个|期", total=False,
         exclude=r"累计|截至|截止"),
     NarrativeFigure(
         "requests_received", "收到申请数", ("申请", "要求"),
-        r"(?:收到|受理|接收|接到|新收|共收)[^。!?;\d]{0,16}?(?:申请(?!人)|要求)",
+        r"(?:收到|受理|接收|接到|新收|共收|办理)[^。!?;\d]{0,16}?(?:申请(?!人)|要求)",
         zero=(rf"{_NEG}(?:收到|受理|接到|接收|发生|产生){_CLAUSE}{{0,16}}?申请(?!人|行政|复议|诉讼)",
               rf"(?:依申请公开|公开申请|申请数){_CLAUSE}{{0,12}}?为(?:零|0)",
               r"无(?:依申请公开|政府信息公开申请|信息公开申请)"),
