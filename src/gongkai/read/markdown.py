@@ -132,11 +132,19 @@ def _row_pieces(cells: list[str], line: int, width: int | None, pieces: list[Pie
     if first is None:  # a header row or a label fragment
         pieces.extend(Piece(t, line, NOT_BLANK) for c in cells if (t := _BR.sub("", c)))
         return
-    start = width if width is not None and first >= width and \
-        all(not _cell_values(c) for c in cells[:width]) else first
-    for c in cells[:start]:
-        if t := _BR.sub("", c):
-            pieces.append(Piece(t, line, NOT_BLANK))
+    if width is not None and first < width < len(cells):
+        # a number in the label columns is part of a label the converter cut (`5|.要求…`):
+        # the label cells are one label, and a bare number there is no value of this row
+        label = "".join(_BR.sub("", c) for c in cells[:width])
+        if label and not _IS_VALUE.match(label):
+            pieces.append(Piece(label, line, NOT_BLANK))
+        start = width
+    else:
+        start = width if width is not None and first >= width and \
+            all(not _cell_values(c) for c in cells[:width]) else first
+        for c in cells[:start]:
+            if t := _BR.sub("", c):
+                pieces.append(Piece(t, line, NOT_BLANK))
     for c in cells[start:]:
         values = _cell_values(c)
         if values:
