@@ -437,7 +437,10 @@ def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Ta
                 for terms in (identity.lhs, identity.rhs):
                     total = Decimal(0)
                     for r in terms:
-                        v = mine[col] if r == pending.row.key else known(r, col)
+                        # a blank this placement puts in the row counts as 0, as the checks count
+                        # it: else a blank landing where an identity fails (a misprinted table)
+                        # would "explain" the error and single out a wrong placement
+                        v = (mine[col] or Decimal(0)) if r == pending.row.key else known(r, col)
                         if v is False or v is None:  # unplaced or unknown: this column proves nothing
                             break
                         total += v
