@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 import gongkai
 from gongkai.cli import app
-from gongkai.forms import FORMS
+from gongkai.forms import ALL_FORMS
 from gongkai.store import connect, ingest
 from gongkai.store.export import cell_columns, export
 from gongkai.store.sample import write_corpus
@@ -72,7 +72,7 @@ def test_ingest_stores_every_cell_and_finding(examples_db):
 
 
 def test_schema_vocabulary_comes_from_the_forms(examples_db):
-    defined = {(f.key, t.key, r.key, c) for f in FORMS.values() for t in f.tables for r in t.rows
+    defined = {(f.key, t.key, r.key, c) for f in ALL_FORMS.values() for t in f.tables for r in t.rows
                for c in t.row_columns(r)}
     assert set(query(examples_db, "SELECT CAST(template AS VARCHAR), CAST(tbl AS VARCHAR), CAST(row AS VARCHAR), "
                                   "CAST(col AS VARCHAR) FROM form_cells")) == defined

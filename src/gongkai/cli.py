@@ -334,7 +334,7 @@ def forms(
     form: Annotated[str | None, typer.Argument(help="v2019 或 v2021；不填则列出全部")] = None,
 ) -> None:
     """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。"""
-    from .forms import FORMS
+    from .forms import ALL_FORMS as FORMS  # the legacy 附表 too
 
     console = Console(highlight=False)
     chosen = [FORMS[form]] if form in FORMS else list(FORMS.values()) if form is None else []

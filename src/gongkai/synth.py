@@ -195,7 +195,8 @@ FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "xlsx")
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
-               noise: list[str] | None = None, inject_error: bool = False, fmt: str = "text") -> Synthetic:
+               noise: list[str] | None = None, inject_error: bool = False, fmt: str = "text",
+               ruled: bool = True) -> Synthetic:
     """A random report. `noise=None` draws a random subset of NOISES; inject_error changes one
     cell of 表三 or 表四 so that an identity breaks (the truth lists that cell as expected).
     `fmt` is the file format; `layout` the scraped-text layout ("paragraph" or "pipe") for text."""
@@ -266,7 +267,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         from .render.pdf import render_pdf
 
         printer = lambda *a: convert(cell(*a))  # noqa: E731
-        if fmt == "pdf_unruled":
+        if fmt == "pdf_unruled" or (fmt == "pdf" and not ruled):
             data = render_pdf(doc, printer, ruled=False, valign=rng.choice(["top", "center"]))
         else:
             data = (render_docx if fmt == "docx" else render_pdf)(doc, printer)

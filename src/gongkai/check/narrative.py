@@ -29,18 +29,42 @@ def quote(s: Statement, width: int = 70) -> str:
     return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
 
 
+def _value(report: Report, form: Form, path: str) -> tuple[float, str] | None:
+    """A cell's value and how to name it; a 总计 printed blank is the sum of its row's other
+    columns when every one of them was printed (reports leave the 总计 column empty)."""
+    table_key, row_key, col_key = path.split(".")
+    table = form.table(table_key)
+    if row_key not in {r.key for r in table.rows} or col_key not in {c.key for c in table.columns}:
+        return None
+    row = report.tables.get(table_key, {}).get(row_key, {})
+    cell = row.get(col_key)
+    name = f"表{table.number}「{table.row(row_key).name}」行「{table.column(col_key).name}」列"
+    if cell is not None and cell.value is not None and cell.printed is not None:
+        return cell.value, name
+    if col_key == "total" and cell is not None and cell.printed == "":
+        parts = [row.get(c.key) for c in table.columns if c.key != "total"]
+        if parts and all(p is not None and p.value is not None and p.printed is not None for p in parts):
+            return sum(p.value for p in parts), f"{name}（空白，取各列之和）"  # type: ignore[misc]
+    return None
+
+
+def _sum(report: Report, form: Form, paths: tuple[str, ...]) -> float | None:
+    values = [_value(report, form, p) for p in paths]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(v[0] for v in values)  # type: ignore[index]
+
+
 def _cells(report: Report, form: Form, figure: NarrativeFigure) -> tuple[list[tuple[str, float]], str] | None:
     """[(path, value)] of the figure's cells and how to name them; None unless all were printed."""
     out: list[tuple[str, float]] = []
     names: list[str] = []
     for path in figure.cells:
-        table_key, row_key, col_key = path.split(".")
-        cell = report.tables.get(table_key, {}).get(row_key, {}).get(col_key)
-        if cell is None or cell.value is None or cell.printed is None:
+        read = _value(report, form, path)
+        if read is None:
             return None
-        table = form.table(table_key)
-        out.append((path, cell.value))
-        names.append(f"表{table.number}「{table.row(row_key).name}」行「{table.column(col_key).name}」列")
+        out.append((path, read[0]))
+        names.append(read[1])
     if not out:
         return None
     if len(out) == 1:
@@ -67,6 +91,9 @@ def check_text_against_tables(report: Report, form: Form) -> list[Finding]:
         table_value = sum(v for _, v in cells)
         if any(abs(s.value - table_value) < 1e-9 for s in statements):
             continue
+        others = [v for paths in figure.meanings if (v := _sum(report, form, paths)) is not None]
+        if any(abs(s.value - v) < 1e-9 for s in statements for v in others):
+            continue  # the text counts what another quantity of the table counts
         s = own[0]
         findings.append(Finding(
             "X-3", "warning",

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 
 from ..errors import InputError
-from ..forms import Form, Table, form_for_year
+from ..forms import LEGACY, Form, Table, form_for_year
 from ..model import Cell, Finding, Report
 from ..read import Document, Piece
 from .meta import read_meta
 from .narrative import read_narrative
 from .sections import Found, find_sections
 from .tables import TableRead, read_table
+from .values import is_unit_only
 from .template import detect_form, squeeze
 
 __all__ = ["extract"]
@@ -19,10 +21,34 @@ __all__ = ["extract"]
 _REPORT_WORDS = ("政府信息公开", "政务公开", "信息公开")
 
 
+_PREAMBLE = re.compile(r"本(?:年度)?报告.{0,120}?(?:根据|依据|按照).{0,120}?条例.{0,300}?编制")
+_STAT_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。\n]{0,12}?(?:自|从|为)?\s*\d{4}\s*年\s*1\s*月\s*1\s*日")
+_INDEX_BOX = re.compile(r"索\s*引\s*号")
+_PUBLISHER_BOX = re.compile(r"(?:发布|公开)\s*(?:机构|单位|主体)")
+_ANNUAL_REPORT = re.compile(r"政府信息公开(?:工作)?年度?报告")
+
+
+def report_signs(text: str) -> list[str]:
+    """The signs by which a page says it is the annual report even when it holds no table: the
+    preamble (本年度报告根据《条例》…编制), the statistics period, the 索引号/发布机构 box under a title
+    naming the annual report. An opening of the page, or one whose tables are an attachment or an
+    image, still carries them."""
+    signs = []
+    if _PREAMBLE.search(text):
+        signs.append("preamble")
+    if _STAT_PERIOD.search(text):
+        signs.append("period")
+    if _ANNUAL_REPORT.search(text) and _INDEX_BOX.search(text) and _PUBLISHER_BOX.search(text):
+        signs.append("box")
+    return signs
+
+
 def _looks_like_report(text: str) -> bool:
     """Cheap first test: an annual disclosure report speaks of 信息公开 and of its statutory topics."""
     if not any(w in text for w in _REPORT_WORDS):
         return False
+    if report_signs(text):
+        return True
     topics = ("主动公开", "依申请", "申请", "行政复议", "年度报告", "存在的主要问题", "收费")
     return sum(1 for t in topics if t in text) >= 2
 
@@ -32,7 +58,7 @@ def _has_report_structure(lines: list[str], sections: list[Found], title_found: 
 
     A news item about 政务公开 work mentions the same topics but has neither.
     """
-    return title_found or len(sections) >= 3
+    return title_found or len(sections) >= 3 or bool(report_signs("\n".join(lines)))
 
 
 def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Piece]:
@@ -74,6 +100,32 @@ def _complete(table: Table, read: TableRead, findings: list[Finding]) -> dict[st
     return out
 
 
+MIN_LEGACY_ROWS = 2
+"""A pre-2019 statistics table is taken when this many of its indicators were read."""
+
+
+def _read_legacy_table(doc: Document, report: Report) -> None:
+    """The 附表 of a pre-2019 report (指标名称 | 计量单位 | 本年 | 历年累计), when it prints one.
+
+    The unit column (条, 件, 个…) stands between a label and its values; it is dropped so the
+    label ends where the row's values begin. Only the rows printed are output."""
+    if not any(w in doc.text for w in LEGACY.signatures):
+        return
+    table = LEGACY.tables[0]
+    pieces = [p for p in doc.pieces if not (p.text and is_unit_only(p.text))]
+    read = read_table(table, pieces)
+    if len(read.cells) < MIN_LEGACY_ROWS:
+        return
+    report.tables[table.key] = {row.key: {c: read.cells[row.key][c] for c in table.row_columns(row)
+                                          if c in read.cells[row.key]}
+                                for row in table.rows if row.key in read.cells}
+    for path, reason in read.unplaced:
+        row_key, col = path.split(".")
+        report.findings.append(Finding(
+            "P-1", "warning", f"附表「{table.row(row_key).name}」行「{table.column(col).name}」列：{reason}，该格留空",
+            [f"{table.key}.{path}"]))
+
+
 def extract(doc: Document, path: str, sha256: str) -> Report:
     """Read a Document into a Report (tables, fields and reading problems; no checks yet)."""
     text = doc.text
@@ -98,6 +150,8 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
                                      and meta.sources["year"].startswith("标题")):
             raise InputError("不是政府信息公开工作年度报告（没有年度报告标题、法定章节或统计表）")
         report.template = "legacy" if meta.year is None or meta.year < 2019 else "unknown"
+        if report.template == "legacy":
+            _read_legacy_table(doc, report)
         if meta.year is not None and meta.year >= 2019:
             report.findings.append(Finding(
                 "Q-TPL-3", "warning", "报告中未找到可读取的统计表（表格可能缺失或以图片发布）", []))

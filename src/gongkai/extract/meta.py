@@ -37,6 +37,13 @@ _META_ORG = re.compile(r"(?:发布机构|发文机关|发布单位|来源|信息
 _BODY_SUFFIX = re.compile(r"(人民政府|政府办公室|政府办公厅|办公室|办公厅|委员会|局|厅|委|办|院|署|中心|处|所|街道办事处|"
                           r"管委会|管理委员会|人民政府办公室|公司|站|队|馆|会)$")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,12}?(省|自治区|市|地区|自治州|州|盟|县|自治县|区|旗|自治旗|特区|林区|镇|乡|街道)$")
+# Where a page gives no title line: the preamble (本年度报告由X根据《条例》…编制), a title quoted
+# in the text (现公布/编制形成了《X2023年政府信息公开工作年度报告》), the overview's subject.
+_PREAMBLE_ORG = re.compile(r"本(?:年度)?报告(?:是)?由\s*([\u4e00-\u9fff]{2,40}?)\s*(?:根据|依据|按照|依照|编制|汇总)")
+_QUOTED_TITLE = re.compile(r"(?:公布|发布|印发|形成了?|编制了?|《)[^《》。，,]{0,20}?[:：]?\s*"
+                           r"([\u4e00-\u9fff]{2,30}?)\s*((?:19|20)\d{2})\s*年度?\s*政府信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_OVERVIEW_ORG = re.compile(r"^\s*(?:19|20)\d{2}\s*年(?:度|以来)?\s*[,，]\s*([\u4e00-\u9fff]{2,30}?)"
+                           r"(?:高度重视|认真|深入|坚持|严格|全面|紧紧围绕|紧扣|始终|继续|进一步|积极|按照|在)")
 _CLEAN_PREFIX = re.compile(r"^(关于公布|关于印发|关于|公布|印发)")
 # Self-references by which a department's report names itself, and what kind of body that is.
 _SELF = re.compile(r"我(局|委|办|厅|院|署|中心)")
@@ -89,10 +96,14 @@ def _body(name: str | None) -> str | None:
     return name
 
 
+_MARKUP = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
+"""Markdown heading marks and emphasis around a title (`# **…年度报告**`)."""
+
+
 def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     """(organization, year, line) from the first title line, joining a title split over lines."""
     for i, line in enumerate(lines[:80]):
-        text = line.strip().strip("|").strip()
+        text = _MARKUP.sub("", line).strip().strip("|").strip()
         if not text or len(text) > 80 or "年" not in text:
             continue
         m = _TITLE.search(text) if "公开" in text else None
@@ -114,8 +125,27 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     return None, None, None
 
 
+_DATE_AT_END = re.compile(r"(?:^|[。.;；\s])\s*([\u4e00-\u9fff]{2,40}?)\s+"
+                         r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|"
+                         r"[〇○零O0一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,3}\s*月\s*[一二三四五六七八九十]{1,3}\s*日)\s*$")
+
+
 def _signature(lines: list[str]) -> tuple[str | None, str | None]:
-    """(organization, ISO date) from the closing signature: a body name above a date line."""
+    """(organization, ISO date) from the closing signature: a body name above a date line, or
+    both at the end of the last paragraph (a converter runs the signature into it: `…信息处理费。
+    南关区交通运输局 二〇二〇年一月三日`). A date inside a line, a footer's time or a URL's date
+    never counts."""
+    org, iso = _signature_lines(lines)
+    if iso:
+        return org, iso
+    for i in range(len(lines) - 1, max(-1, len(lines) - 25), -1):
+        m = _DATE_AT_END.search(lines[i].strip().strip("|").strip())
+        if m and _BODY_SUFFIX.search(m.group(1)) and (iso := _date_line(m.group(2))):
+            return m.group(1), iso
+    return None, None
+
+
+def _signature_lines(lines: list[str]) -> tuple[str | None, str | None]:
     start = max(0, len(lines) - 25)
     tail = [(i, lines[i].strip().strip("|").strip()) for i in range(start, len(lines))]
     for k in range(len(tail) - 1, -1, -1):
@@ -166,6 +196,21 @@ def read_meta(lines: list[str]) -> Meta:
     if body:
         meta.organization, meta.sources["organization"] = body, f"标题（第 {title_line} 行）"
 
+    if meta.year is None or not meta.organization:
+        for i, line in enumerate(lines[:40]):
+            m = _QUOTED_TITLE.search(line)
+            if m:
+                if meta.year is None:
+                    meta.year, meta.sources["year"] = int(m.group(2)), f"正文所述标题（第 {i + 1} 行）"
+                if not meta.organization and _body(m.group(1)):
+                    meta.organization = _body(m.group(1))
+                    meta.sources["organization"] = f"正文所述标题（第 {i + 1} 行）"
+                break
+    if not meta.organization:
+        m = _PREAMBLE_ORG.search("\n".join(lines[:40]))
+        if m and _body(m.group(1)):
+            meta.organization, meta.sources["organization"] = _body(m.group(1)), "前言"
+
     sig_org, sig_date = _signature(lines)
     if not meta.organization and sig_org:
         meta.organization, meta.sources["organization"] = _body(sig_org), "落款"
@@ -179,6 +224,13 @@ def read_meta(lines: list[str]) -> Meta:
                 meta.sources["organization"] = "正文自称与发布机构" if dept else "页面发布机构/来源"
                 break
 
+    if not meta.organization:
+        for line in lines[:60]:
+            m = _OVERVIEW_ORG.match(line)
+            if m and _body(m.group(1)):
+                meta.organization, meta.sources["organization"] = _body(m.group(1)), "总体情况首句"
+                break
+
     if meta.year is None and "统计" in text:
         m = _PERIOD.search(text, text.index("统计"))
         if m:
@@ -186,6 +238,8 @@ def read_meta(lines: list[str]) -> Meta:
 
     for line in head:
         m = _LABELLED_DATE.search(line)
+        if m and re.search(r"打印|下载|访问|浏览", line[max(0, m.start() - 4):m.start() + 2]):
+            continue  # a page footer's print or visit time is not the publication date
         if m and (iso := _iso(*m.groups())):
             meta.published, meta.sources["published"] = iso, "页面发布日期"
             break

@@ -34,7 +34,7 @@ _VALUE_ONLY = re.compile(r"^[\d.,\s%+\-—/]*\S?$")
 # Where a figure may be: a unit after a number (or after an empty slot), a negation before what a
 # zero statement names, 为零. One regex that starts with a character class: the engine then skips
 # ahead fast (an alternation of the three as separate branches is several times slower).
-_HIT = re.compile(r"[条件次元篇个起宗份期人未没无为](?:(?<=[\d\s万亿余多_×X][条件次元篇个起宗份期人])"
+_HIT = re.compile(r"[条件次元篇个起宗份期人未没无为](?:(?<=[\d\s万亿余多_×X两二三四五六七八九十百千][条件次元篇个起宗份期人])"
                   r"|(?<=[未没无])有?[^\n。]{0,30}?(?:申请|复议|诉讼|费)|(?<=为)\s*[零0])")
 _EMPTY_SLOT = re.compile(r"[ \t_×X](?<=[\u4e00-\u9fff][ \t_×X])[ \t_×X]*(?:条|件|次|篇|个|元|万元)(?=[,。;:、)]|$)")
 _PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|统计区间|统计周期|数据统计|统计范围)[^。\d]{0,12}?"
@@ -91,6 +91,7 @@ def read_narrative(lines: list[str], report: Report, text: str | None = None) ->
         if para is None:
             continue
         ptext, starts, numbers, heading = para
+        ptext = arabic_counts(ptext)
         done = numbers[-1]  # 1-based number of its last line = 0-based index of the next line
         if len(ptext) <= 60 and compact(ptext) in labels:
             continue  # a table's row label (`2.申请人逾期未按收费通知…`), not a sentence
@@ -103,6 +104,44 @@ def read_narrative(lines: list[str], report: Report, text: str | None = None) ->
         triggered = {i for t in set(_TRIGGER.findall(ptext)) for i in _TRIGGERED[t]}
         for i in sorted(triggered):
             _read(NARRATIVE_FIGURES[i], ptext, starts, numbers, heading, body, report, seen_total)
+
+
+_CN_COUNT = re.compile(r"(?<![第\u5341\u767e\u5343\u4e07零〇一二两三四五六七八九])"
+                       r"([零〇一二两三四五六七八九十百千万]{1,8})(?=\s*(?:件|条|份|起|宗|篇))")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def _cn_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 一百二十 → 120, 三千零五 → 3005, 两万 → 20000; None when malformed."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            if digit is not None and digit != 0:
+                return None  # 二三: not a number
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            section += (1 if digit is None else digit) * _CN_UNIT[ch]
+            digit = None
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def arabic_counts(text: str) -> str:
+    """Counts written in Chinese numerals before a unit (`收到申请两件`, `一百二十条`) in Arabic
+    digits, padded with spaces to the same length so offsets (and line numbers) do not move.
+    Ordinals (第二件) and approximate counts (十余件: no unit right after) stay as written."""
+    if not _CN_COUNT.search(text):
+        return text
+
+    def arabic(m: re.Match[str]) -> str:
+        value = _cn_int(m.group(1))
+        digits = str(value) if value is not None else ""
+        return digits.ljust(len(m.group(1))) if value is not None and len(digits) <= len(m.group(1)) else m.group(1)
+
+    return _CN_COUNT.sub(arabic, text)
 
 
 def _hit_lines(text: str) -> list[int]:

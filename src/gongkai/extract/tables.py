@@ -260,6 +260,12 @@ def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[
         return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
     group_of = {c.key: c.group for c in table.columns}
     children = [(o, lab) for o, lab in items if not o[0].startswith(GROUP) and group_of.get(o[0]) in group_names]
+    in_group = [i for i, (o, _) in enumerate(items) if not o[0].startswith(GROUP) and group_of.get(o[0]) in group_names]
+    top = [i for i, (o, _) in enumerate(items) if not o[0].startswith(GROUP) and group_of.get(o[0]) not in group_names]
+    if in_group and top and max(top) > max(in_group):
+        # the children are printed among the top-level columns, not after them all (a converter
+        # lifts the spanning label out above the row): the printed order is the column order
+        return [(owners, label) for owners, label in items if not owners[0].startswith(GROUP)]
     out: list[tuple[list[str], str]] = []
     for owners, label in items:
         if owners[0].startswith(GROUP):
@@ -278,6 +284,11 @@ def resolve_columns(header: list[tuple[list[str], str]] | None, wanted: tuple[st
     stands (labels None), which is the order the official table prints.
     """
     if header:
+        named = [k for owners, _ in header for k in wanted if owners == [k]]
+        if len(named) != len(set(named)) and [k for k in wanted if k in named] != list(dict.fromkeys(named)):
+            # a column named twice, in an order the form does not print (a header garbled by a
+            # converter: `申请人情况或其他组织` before `自然人`): the header cannot be trusted
+            return list(wanted), [None] * len(wanted)
         picked: list[str] = []
         labels: list[str | None] = []
         for owners, label in header:
@@ -426,7 +437,10 @@ def confirm_by_column_identities(pending: _RowValues, read: TableRead, table: Ta
                 for terms in (identity.lhs, identity.rhs):
                     total = Decimal(0)
                     for r in terms:
-                        v = mine[col] if r == pending.row.key else known(r, col)
+                        # a blank this placement puts in the row counts as 0, as the checks count
+                        # it: else a blank landing where an identity fails (a misprinted table)
+                        # would "explain" the error and single out a wrong placement
+                        v = (mine[col] or Decimal(0)) if r == pending.row.key else known(r, col)
                         if v is False or v is None:  # unplaced or unknown: this column proves nothing
                             break
                         total += v
@@ -597,14 +611,24 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
             cols, labels = resolve_columns(leaf_order, all_cols)
             _write(read, table, _candidates(table, row, cols, labels, text_run, end[1], value_run, {}))
             continue
-        if len(groups) < 2 or not leaves:
-            continue
         ordered = list(dict.fromkeys(groups))
+        if len(ordered) < 2 and len(leaves) >= len(all_cols) and n_values == len(table.rows) * len(all_cols):
+            # group labels cut apart by a converter (`行|政复议`) but the leaf headers read and
+            # every cell printed: the groups stand in the form's printed order
+            ordered, leaves = [r.key for r in table.rows], []
+        if len(ordered) < 2 or not leaves and len(ordered) < len(table.rows):
+            continue
         per_group = len(leaves) // len(ordered) if len(leaves) % len(ordered) == 0 else 0
         if per_group == 0 and len(leaves) == len(all_cols):
             per_group, chunks = len(all_cols), [leaves] * len(ordered)
         elif per_group:
             chunks = [leaves[i * per_group:(i + 1) * per_group] for i in range(len(ordered))]
+        elif len(ordered) == len(table.rows) and 0 <= len(ordered) * len(all_cols) - n_values <= 2:
+            # a header whose leaf words came out garbled (text converted from a PDF stacks wrapped
+            # header words imperfectly), groups named in order: the official column order stands,
+            # as for a row table without a usable header; a blank or two are placed only where
+            # the 总计 identities single one placement out
+            chunks = [[] for _ in ordered]
         else:
             continue
         slots: list[tuple[str, str, str | None]] = []
@@ -627,8 +651,13 @@ def _assign_slots(read: TableRead, table: Table, slots: list[tuple[str, str, str
             ok = True
             for row in {s[0] for s in slots}:
                 idx = [i for i, s in enumerate(slots) if s[0] == row]
-                cols = [slots[i][1] for i in idx]
-                if not confirm_by_identities([[cand[i] for i in idx]], cols, table, row):
+                if sum(cand[i] is None for i in idx) > MAX_CONFIRMED_GAPS:
+                    continue  # too many cells unaccounted for: a sum that holds proves nothing
+                numbers = {slots[i][1]: (cand[i][1].number if cand[i] and cand[i][1] is not None else None)
+                           for i in idx}
+                checks = [(i.lhs[0], i.rhs) for i in table.identities
+                          if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]
+                if not all(_holds(numbers, parts, total) for total, parts in checks):
                     ok = False
             kept.append(cand) if ok else None
         candidates = kept or candidates

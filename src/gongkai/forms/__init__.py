@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import v2019, v2021
+from . import legacy, v2019, v2021
 from .model import Column, Form, Identity, Row, Section, Table, compact, label_key
 from .shared import SECTIONS
 
 FORMS: dict[str, Form] = {f.key: f for f in (v2019.FORM, v2021.FORM)}
+"""The national forms (2019 on): the statutory tables 二, 三, 四 and their identities."""
+
+LEGACY: Form = legacy.FORM
+"""The pre-2019 statistics table (附表), read where a legacy report prints one; not a national
+form, so it is not in FORMS (no checks, no template detection): `ALL_FORMS` lists it for the
+places that enumerate every table a report's output can hold (schema, docs)."""
+
+ALL_FORMS: dict[str, Form] = {**FORMS, LEGACY.key: LEGACY}
 
 TABLE_KEYS: tuple[str, ...] = ("proactive", "requests", "review_litigation")
 
@@ -44,5 +52,5 @@ def printed_labels() -> frozenset[str]:
     return frozenset(compact(t) for t in texts)
 
 
-__all__ = ["FORMS", "SECTIONS", "TABLE_KEYS", "Column", "Form", "Identity", "Row", "Section", "Table",
+__all__ = ["ALL_FORMS", "FORMS", "LEGACY", "SECTIONS", "TABLE_KEYS", "Column", "Form", "Identity", "Row", "Section", "Table",
            "form_for_year", "label_key", "printed_labels"]

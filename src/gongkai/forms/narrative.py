@@ -43,6 +43,10 @@ class NarrativeFigure:
     gap: int = 8
     money: bool = False
     large: bool = False  # 万 multipliers expected (visits); a count printed in 万 is otherwise approximate
+    meanings: tuple[tuple[str, ...], ...] = ()
+    """Other cell sums the same words may state: `收到申请 75 件` may count the requests carried in
+    from last year with the new ones, or the requests handled (办理结果总计), with or without those
+    carried on to next year. A figure equal to any of them is no contradiction."""
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
@@ -70,20 +74,23 @@ _CLAUSE = r"[^。!?;,\d]"  # within one clause, no number
 
 NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
     NarrativeFigure(
-        "proactive_count", "主动公开信息数", ("公开", "发布"),
-        r"(?:公开|发布)[^。!?;,\d]{0,10}?(?:信息|文件)", units="条", gap=4,
-        context=("主动公开", "主动发布"), exclude=r"累计|截至|截止|历年|解读"),
+        "proactive_count", "主动公开信息数", ("公开", "发布", "公布"),
+        r"(?:公开|发布|公布)[^。!?;,\d]{0,10}?(?:信息|文件)", units="条", gap=4,
+        context=("主动公开", "主动发布", "主动公布"), exclude=r"累计|截至|截止|历年|解读"),
     NarrativeFigure(
         "policy_interpretations", "政策解读数", ("解读",),
         r"解读(?:类|性)?(?:信息|文件|稿件|材料|文章)?", units="条|篇|件|个|期", total=False,
         exclude=r"累计|截至|截止"),
     NarrativeFigure(
         "requests_received", "收到申请数", ("申请", "要求"),
-        r"(?:收到|受理|接收|接到|新收|共收)[^。!?;\d]{0,16}?(?:申请(?!人)|要求)",
+        r"(?:收到|受理|接收|接到|新收|共收|办理)[^。!?;\d]{0,16}?(?:申请(?!人)|要求)",
         zero=(rf"{_NEG}(?:收到|受理|接到|接收|发生|产生){_CLAUSE}{{0,16}}?申请(?!人|行政|复议|诉讼)",
               rf"(?:依申请公开|公开申请|申请数){_CLAUSE}{{0,12}}?为(?:零|0)",
               r"无(?:依申请公开|政府信息公开申请|信息公开申请)"),
         cells=("requests.new_received.total",),
+        meanings=(("requests.new_received.total", "requests.carried_in.total"),
+                  ("requests.results_total.total",),
+                  ("requests.results_total.total", "requests.carried_out.total")),
         exclude=r"复议|诉讼|信访|投诉|举报|咨询|留言|来信|来电|结转|累计|办结|答复",
         zero_exclude=r"复议|诉讼|信访|投诉|举报|咨询"),
     NarrativeFigure(
@@ -94,6 +101,16 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         "requests_partial", "部分公开数", ("部分公开",),
         r"部分公开", total=False, gap=6,
         cells=("requests.partial.total",), exclude=r"区分处理|含|包括|及|和"),
+    NarrativeFigure(
+        "requests_granted_partial", "予以公开及部分公开数", ("部分公开",),
+        r"(?:予以|同意)?公开(?:及|和|与|、|或|以及)部分公开", total=False, gap=6,
+        cells=("requests.granted.total", "requests.partial.total"), exclude=r"不予|其中"),
+    NarrativeFigure(
+        "requests_unable", "无法提供数", ("无法提供",),
+        r"无法提供", total=False, gap=6,
+        cells=("requests.unable_not_held.total", "requests.unable_needs_creation.total",
+               "requests.unable_unclear.total"),
+        exclude=r"不掌握|另行制作|不明确|补正|其中|含|包括"),
     NarrativeFigure(
         "requests_denied", "不予公开数", ("不予公开", "不同意公开", "不公开"),
         r"不(?:予|同意)?公开", total=False, gap=6, exclude=r"含|包括|及|和"),

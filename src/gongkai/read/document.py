@@ -182,7 +182,17 @@ def text_document(text: str, source_format: str = "text", encoding: str | None =
     """A Document from already-normalised text."""
     _check_lines(text.count("\n") + 1)
     lines = text.split("\n")
-    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=split_pieces(lines))
+    from .layout_text import layout_pieces, looks_like_layout  # text converted from PDFs
+    from .markdown import clean_line, looks_like_markdown, markdown_pieces
+
+    if looks_like_markdown(lines):
+        pieces = markdown_pieces(lines)
+        lines = [clean_line(line) for line in lines]
+    elif looks_like_layout(lines):
+        pieces = layout_pieces(lines)
+    else:
+        pieces = split_pieces(lines)
+    return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)
 
 
 def blocks_document(blocks: list[Block], source_format: str, encoding: str | None = None,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..forms import FORMS, TABLE_KEYS
+from ..forms import ALL_FORMS, FORMS, TABLE_KEYS
 from .metrics import views as metric_views
 
 SCHEMA_VERSION = "2"
@@ -39,7 +39,7 @@ def form_cells() -> list[tuple]:
     """(template, table, row, column, position, table label, row label, row name, column label,
     column name, kind, unit) for every cell the forms define, in printed order."""
     out = []
-    for form in FORMS.values():
+    for form in ALL_FORMS.values():  # the legacy 附表 too: its cells are stored like any other
         position = 0
         for table in form.tables:
             for row in table.rows:
