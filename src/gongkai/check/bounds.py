@@ -14,7 +14,7 @@ supply a value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -48,8 +48,9 @@ class Instance:
         return f"{self.table.key}.{rc[0]}.{rc[1]}"
 
 
-def _substitute(table: Table, rows: dict[str, dict[str, Cell]], terms: tuple[str, ...]) -> tuple[str, ...]:
-    """Replace official rows a report printed as one row (instead_of) by that row."""
+def substitute_rows(table: Table, rows: Container[str], terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace official rows a report printed as one row (instead_of) by that row; () when a term
+    has no row among `rows` (the checker's rows, or the rows a workbook has)."""
     out: list[str] = []
     for term in terms:
         if term in rows:
@@ -71,8 +72,8 @@ def identity_instances(report: Report, form: Form) -> Iterator[Instance]:
             continue
         for identity in table.identities:
             if identity.axis == "rows":
-                lhs_rows = _substitute(table, rows, identity.lhs)
-                rhs_rows = _substitute(table, rows, identity.rhs)
+                lhs_rows = substitute_rows(table, rows, identity.lhs)
+                rhs_rows = substitute_rows(table, rows, identity.rhs)
                 if not lhs_rows or not rhs_rows:
                     continue
                 for col in identity.over or tuple(c.key for c in table.columns):

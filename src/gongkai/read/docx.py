@@ -10,11 +10,7 @@ inflate past the limit is refused.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
 
 from ..errors import InputError
 from .document import Block
@@ -24,7 +20,6 @@ MAX_INFLATED = 200 * 1024 * 1024
 """A report's XML is a few MB; more than this unpacked is not a report (or is an attack)."""
 MAX_RATIO = 200
 """Text XML compresses ~10×; a member compressing over this is built to explode."""
-CONVERT_TIMEOUT = 120
 MAX_TABLE_DEPTH = 20
 """Tables nested in tables: Word layouts nest two or three deep; deeper is not a report."""
 MAX_CELLS = 200_000
@@ -156,23 +151,12 @@ def _body_blocks(xml: bytes) -> list[Block]:
 
 def _convert_doc(data: bytes) -> bytes:
     """`.doc`/`.wps` → `.docx` bytes through LibreOffice (InputError when it is not installed)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    from .office import convert, soffice
+
+    if soffice() is None:
         raise InputError("这是旧版 Word/WPS 文件（.doc/.wps），需要安装 LibreOffice 才能读取；"
                          "也可以另存为 .docx 后再读取")
-    with tempfile.TemporaryDirectory(prefix="gongkai-doc-") as tmp:
-        source = Path(tmp) / "report.doc"
-        source.write_bytes(data)
-        try:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "docx", "--outdir", tmp, str(source)],
-                           check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
-            raise InputError(f"LibreOffice 无法转换这个 .doc/.wps 文件（{type(e).__name__}）") from None
-        converted = Path(tmp) / "report.docx"
-        if not converted.exists():
-            raise InputError("LibreOffice 没有转换出 .docx 文件")
-        return converted.read_bytes()
+    return convert(data, "doc", "docx", "docx", "这个 .doc/.wps 文件")
 
 
 def docx_blocks(data: bytes, fmt: str = "docx") -> tuple[list[Block], list[str]]:

@@ -16,12 +16,8 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
 
 from ..errors import InputError
 from .document import Block
@@ -33,7 +29,6 @@ _LEADING_ORG = re.compile(r"^(填报单位|报告单位|单位名称)[:：]\s*(\
 MAX_INFLATED = 200 * 1024 * 1024
 MAX_CELLS = 200_000
 """Three statutory tables are a few hundred cells; far more is not a report sheet."""
-CONVERT_TIMEOUT = 120
 _OLE = b"\xd0\xcf\x11\xe0"
 _NUMBER = re.compile(r"^[+-]?[\d.,]+$")
 
@@ -87,40 +82,22 @@ def _text(value: object) -> str:
 
 def _recalculate(data: bytes) -> bytes | None:
     """The workbook saved again by LibreOffice, formulas evaluated; None when it is not installed."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    from .office import convert, soffice
+
+    if soffice() is None:
         return None
-    with tempfile.TemporaryDirectory(prefix="gongkai-xlsx-") as tmp:
-        source = Path(tmp) / "in" / "book.xlsx"
-        source.parent.mkdir()
-        source.write_bytes(data)
-        try:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", tmp, str(source)],
-                           check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
-            return None
-        out = Path(tmp) / "book.xlsx"
-        return out.read_bytes() if out.exists() else None
+    try:
+        return convert(data, "xlsx", "xlsx:Calc MS Excel 2007 XML", "xlsx", "这个工作簿")
+    except InputError:
+        return None
 
 
 def _convert_xls(data: bytes) -> bytes:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    from .office import convert, soffice
+
+    if soffice() is None:
         raise InputError("这是旧版 Excel 文件（.xls），需要安装 LibreOffice 才能读取；也可以另存为 .xlsx 后再读取")
-    with tempfile.TemporaryDirectory(prefix="gongkai-xls-") as tmp:
-        source = Path(tmp) / "book.xls"
-        source.write_bytes(data)
-        try:
-            subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",
-                            "--convert-to", "xlsx", "--outdir", tmp, str(source)],
-                           check=True, capture_output=True, timeout=CONVERT_TIMEOUT)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as e:
-            raise InputError(f"LibreOffice 无法转换这个 .xls 文件（{type(e).__name__}）") from None
-        converted = Path(tmp) / "book.xlsx"
-        if not converted.exists():
-            raise InputError("LibreOffice 没有转换出 .xlsx 文件")
-        return converted.read_bytes()
+    return convert(data, "xls", "xlsx", "xlsx", "这个 .xls 文件")
 
 
 def _load(data: bytes, values: bool):  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from ..check.bounds import substitute_rows
 from ..forms import FORMS, SECTIONS, Form, Table
 from .document import Document
 from .grid import Value, expand, table_grid
@@ -74,21 +75,6 @@ class Previous:
                    {row: cells["in_force"] for row, cells in proactive.items() if "in_force" in cells})
 
 
-def _substitute(table: Table, present: set[str], terms: tuple[str, ...]) -> tuple[str, ...]:
-    """Official rows the report printed as one row (instead_of) replaced by that row, as the checker does."""
-    out: list[str] = []
-    for term in terms:
-        if term in present:
-            out.append(term)
-            continue
-        alt = next((r.key for r in table.rows if term in r.instead_of and r.key in present), None)
-        if alt is None:
-            return ()
-        if alt not in out:
-            out.append(alt)
-    return tuple(out)
-
-
 def _terms(names: list[str]) -> str:
     """A sum as the 核对 sheet prints it; a long one (表三's 21 outcomes) shortened to its ends."""
     if len(names) <= 7:
@@ -104,7 +90,7 @@ def identity_checks(form: Form, tables: dict[str, dict[str, dict[str, Value]]]) 
         present = set(rows)
         for identity in table.identities:
             if identity.axis == "rows":
-                lhs, rhs = _substitute(table, present, identity.lhs), _substitute(table, present, identity.rhs)
+                lhs, rhs = substitute_rows(table, present, identity.lhs), substitute_rows(table, present, identity.rhs)
                 if not lhs or not rhs:
                     continue
                 for col in identity.over or tuple(c.key for c in table.columns):
