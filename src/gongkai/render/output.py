@@ -99,17 +99,10 @@ def load_source(path: str | Path, corrected: bool = False) -> Source:
     `corrected`: apply the reviewer's corrections a JSON document carries under
     `review.corrections` (what `GET /api/reports/{sha256}` of `gongkai serve` returns).
     """
-    from ..api import parse_bytes
+    from ..api import parse_bytes, read_input_file
 
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise InputError(f"这是一个目录，不是文件：{path}") from None
-    except OSError as e:
-        raise InputError(f"无法读取文件：{path}（{e.strerror}）") from None
+    data = read_input_file(p)
     doc = _is_parse_json(data)
     if doc is None:
         if corrected:
