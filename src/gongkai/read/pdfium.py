@@ -324,22 +324,25 @@ class _Walk:
                 current.append(current[0])
         if len(current) > 1:
             subpaths.append(current)
+        append, new = self.edges.append, tuple.__new__
         for sub in subpaths:
-            xs, ys = [p[0] for p in sub], [p[1] for p in sub]
-            w, h = max(xs) - min(xs), max(ys) - min(ys)
             if filled and not stroked:
+                xs, ys = [p[0] for p in sub], [p[1] for p in sub]
+                w, h = max(xs) - min(xs), max(ys) - min(ys)
                 # a filled bar drawn as a line (Word's cell borders); filled areas are not edges
                 if w <= THIN and h >= MIN_EDGE:
-                    self.edges.append(Edge("v", (min(xs) + max(xs)) / 2, min(ys), max(ys)))
+                    append(Edge("v", (min(xs) + max(xs)) / 2, min(ys), max(ys)))
                 elif h <= THIN and w >= MIN_EDGE:
-                    self.edges.append(Edge("h", (min(ys) + max(ys)) / 2, min(xs), max(xs)))
+                    append(Edge("h", (min(ys) + max(ys)) / 2, min(xs), max(xs)))
                 continue
-            for (x0, y0), (x1, y1) in zip(sub, sub[1:]):
+            # each side of the subpath; `x1 if x1 < x0 else x0` is min(x0, x1), inlined (hot loop)
+            x0, y0 = sub[0]
+            for x1, y1 in sub[1:]:
                 if abs(y0 - y1) <= 0.5 and abs(x0 - x1) >= MIN_EDGE:
-                    self.edges.append(Edge("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                    append(new(Edge, ("h", (y0 + y1) / 2, x1 if x1 < x0 else x0, x1 if x1 > x0 else x0)))
                 elif abs(x0 - x1) <= 0.5 and abs(y0 - y1) >= MIN_EDGE:
-                    self.edges.append(Edge("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
-
+                    append(new(Edge, ("v", (x0 + x1) / 2, y1 if y1 < y0 else y0, y1 if y1 > y0 else y0)))
+                x0, y0 = x1, y1
 
 def read_page(doc: pdfium.PdfDocument, index: int) -> Page:
     """Characters and ruling edges of page `index` (0-based)."""
