@@ -230,3 +230,31 @@ def test_table_ruled_only_between_rows_reads_like_an_unruled_one(monkeypatch):
         assert read_page(open_pdf(s.data), 0).edges  # the rules are there
         exact, total = _no_silent_wrong(s.data, s.truth)
         assert exact == total
+
+
+def test_path_segments_read_in_bulk_match_the_api_one_by_one():
+    """The bulk read of a path's segment array gives exactly what PDFium's per-segment calls give."""
+    import ctypes
+
+    import pypdfium2.raw as C
+
+    from gongkai.read.pdfium import _View, _Walk
+
+    doc = open_pdf(synthesize(3, fmt="pdf").data)
+    page = doc[0]
+    walk = _Walk(_View(page))
+    longest = 0
+    for i in range(C.FPDFPage_CountObjects(page.raw)):
+        obj = C.FPDFPage_GetObject(page.raw, i)
+        if C.FPDFPageObj_GetType(obj) != C.FPDF_PAGEOBJ_PATH:
+            continue
+        n = C.FPDFPath_CountSegments(obj)
+        x, y = ctypes.c_float(), ctypes.c_float()
+        one_by_one = []
+        for k in range(n):
+            seg = C.FPDFPath_GetPathSegment(obj, k)
+            assert C.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+            one_by_one.append((x.value, y.value, C.FPDFPathSegment_GetType(seg), bool(C.FPDFPathSegment_GetClose(seg))))
+        assert walk.segments(obj, n) == one_by_one
+        longest = max(longest, n)
+    assert longest > 500  # the table's rules: one path of many segments

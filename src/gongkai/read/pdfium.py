@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -184,6 +185,8 @@ def _fix_odd_boxes(raw, chars: list[Char], index: list[int], view: _View) -> lis
 
 
 _MOVETO, _LINETO = C.FPDF_SEGMENT_MOVETO, C.FPDF_SEGMENT_LINETO
+_RECORD = struct.Struct("=ffBBxx")
+"""PDFium's CFX_Path::Point: x, y (float), type (uint8: line 0, Bézier 1, move 2), close flag (bool)."""
 
 
 def _is_white(get_color, obj) -> bool:  # type: ignore[no-untyped-def]
@@ -241,6 +244,37 @@ class _Walk:
                 self.objects(obj, C.FPDFFormObj_CountObjects(obj), m if outer is None else _compose(m, outer),
                              depth + 1)
 
+    def segments(self, obj, n: int) -> list[tuple[float, float, int, bool]]:  # type: ignore[no-untyped-def]
+        """Each segment's (x, y, type, closes) in the object's own space.
+
+        A table's rules often come as one path of ~1,400 segments, and three ctypes calls per
+        segment cost more than the rest of the page. PDFium keeps a path's segments in one array of
+        12-byte records (CFX_Path::Point: two floats, a type byte, a close flag), and a segment
+        handle points into it: when the handles of the first and last segment are that far apart
+        and the records read there agree with the API at both ends and in the middle, the array is
+        read in one go. Otherwise (another PDFium build laid out differently) segment by segment.
+        """
+        get_seg, get_point = C.FPDFPath_GetPathSegment, C.FPDFPathSegment_GetPoint
+        get_type, get_close = C.FPDFPathSegment_GetType, C.FPDFPathSegment_GetClose
+        px, py = self.px, self.py
+        first = ctypes.cast(get_seg(obj, 0), ctypes.c_void_p).value
+        if first and ctypes.cast(get_seg(obj, n - 1), ctypes.c_void_p).value == first + _RECORD.size * (n - 1):
+            records = [(x, y, kind, bool(close)) for x, y, kind, close in _RECORD.iter_unpack(
+                ctypes.string_at(first, _RECORD.size * n))]
+            for k in {0, n // 2, n - 1}:
+                seg = get_seg(obj, k)
+                if not (get_point(seg, self.px_ref, self.py_ref)
+                        and records[k] == (px.value, py.value, get_type(seg), bool(get_close(seg)))):
+                    break
+            else:
+                return records
+        out = []
+        for i in range(n):
+            seg = get_seg(obj, i)
+            if get_point(seg, self.px_ref, self.py_ref):
+                out.append((px.value, py.value, get_type(seg), bool(get_close(seg))))
+        return out
+
     def path(self, obj, outer: tuple[float, ...] | None) -> None:  # type: ignore[no-untyped-def]
         if not C.FPDFPath_GetDrawMode(obj, ctypes.byref(self.fill), ctypes.byref(self.stroke)):
             return
@@ -262,50 +296,53 @@ class _Walk:
                 return
             if (x1 - x0 < MIN_EDGE and y1 - y0 < MIN_EDGE) or (filled and not stroked):
                 return  # a dot, or a filled area: no ruling line
-        a, b, c, d, e, f = m
-        point = self.view.point
         n = C.FPDFPath_CountSegments(obj)
-        if n > 10_000:
+        if n <= 0 or n > 10_000:
             return
-        get_seg, get_point, get_type = C.FPDFPath_GetPathSegment, C.FPDFPathSegment_GetPoint, C.FPDFPathSegment_GetType
-        px, py = self.px_ref, self.py_ref
-        segs = []
-        for i in range(n):
-            seg = get_seg(obj, i)
-            if get_point(seg, px, py):
-                x, y = self.px.value, self.py.value
-                segs.append((get_type(seg), point(a * x + c * y + e, b * x + d * y + f), seg))
+        a, b, c, d, e, f = m
+        view = self.view
+        records = self.segments(obj, n)
+        if view.rot == 0:
+            left, top = view.l, view.t
+            segs = [(kind, (a * x + c * y + e - left, top - (b * x + d * y + f)), close)
+                    for x, y, kind, close in records]
+        else:
+            point = view.point
+            segs = [(kind, point(a * x + c * y + e, b * x + d * y + f), close) for x, y, kind, close in records]
         subpaths: list[list[tuple[float, float]]] = []
         current: list[tuple[float, float]] = []
         last = len(segs) - 1
-        for k, (kind, p, seg) in enumerate(segs):
+        for k, (kind, p, close) in enumerate(segs):
             if kind != _LINETO or not current:  # a move, or a curve (no ruling line): start afresh
                 if len(current) > 1:
                     subpaths.append(current)
                 current = [p]
             else:
                 current.append(p)
-            # only the segment ending a subpath can close it: ask PDFium there alone
-            if (k == last or segs[k + 1][0] == _MOVETO) and len(current) > 1 and C.FPDFPathSegment_GetClose(seg):
+            # only the segment ending a subpath can close it
+            if close and (k == last or segs[k + 1][0] == _MOVETO) and len(current) > 1:
                 current.append(current[0])
         if len(current) > 1:
             subpaths.append(current)
+        append, new = self.edges.append, tuple.__new__
         for sub in subpaths:
-            xs, ys = [p[0] for p in sub], [p[1] for p in sub]
-            w, h = max(xs) - min(xs), max(ys) - min(ys)
             if filled and not stroked:
+                xs, ys = [p[0] for p in sub], [p[1] for p in sub]
+                w, h = max(xs) - min(xs), max(ys) - min(ys)
                 # a filled bar drawn as a line (Word's cell borders); filled areas are not edges
                 if w <= THIN and h >= MIN_EDGE:
-                    self.edges.append(Edge("v", (min(xs) + max(xs)) / 2, min(ys), max(ys)))
+                    append(Edge("v", (min(xs) + max(xs)) / 2, min(ys), max(ys)))
                 elif h <= THIN and w >= MIN_EDGE:
-                    self.edges.append(Edge("h", (min(ys) + max(ys)) / 2, min(xs), max(xs)))
+                    append(Edge("h", (min(ys) + max(ys)) / 2, min(xs), max(xs)))
                 continue
-            for (x0, y0), (x1, y1) in zip(sub, sub[1:]):
+            # each side of the subpath; `x1 if x1 < x0 else x0` is min(x0, x1), inlined (hot loop)
+            x0, y0 = sub[0]
+            for x1, y1 in sub[1:]:
                 if abs(y0 - y1) <= 0.5 and abs(x0 - x1) >= MIN_EDGE:
-                    self.edges.append(Edge("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                    append(new(Edge, ("h", (y0 + y1) / 2, x1 if x1 < x0 else x0, x1 if x1 > x0 else x0)))
                 elif abs(x0 - x1) <= 0.5 and abs(y0 - y1) >= MIN_EDGE:
-                    self.edges.append(Edge("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
-
+                    append(new(Edge, ("v", (x0 + x1) / 2, y1 if y1 < y0 else y0, y1 if y1 > y0 else y0)))
+                x0, y0 = x1, y1
 
 def read_page(doc: pdfium.PdfDocument, index: int) -> Page:
     """Characters and ruling edges of page `index` (0-based)."""

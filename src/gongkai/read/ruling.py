@@ -79,10 +79,15 @@ def merge_edges(edges: list[Edge], snap: float = SNAP, join: float = JOIN) -> li
     out: list[Edge] = []
     for orient, cross in (("h", "v"), ("v", "h")):
         spans_at: dict[float, list[tuple[float, float]]] = {}
+        targets, snapped = lines[cross], {}  # ends repeat (a grid's rules share them): snap each once
         for e in edges:
             if e.orient == orient:
-                spans_at.setdefault(at[orient][e.pos], []).append(
-                    (_snap_to(e.start, lines[cross], snap), _snap_to(e.end, lines[cross], snap)))
+                start, end = snapped.get(e.start), snapped.get(e.end)
+                if start is None:
+                    start = snapped[e.start] = _snap_to(e.start, targets, snap)
+                if end is None:
+                    end = snapped[e.end] = _snap_to(e.end, targets, snap)
+                spans_at.setdefault(at[orient][e.pos], []).append((start, end))
         for pos, spans in spans_at.items():
             spans.sort()
             cur_s, cur_e = spans[0]
