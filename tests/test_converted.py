@@ -79,6 +79,47 @@ def test_layout_blank_cell_is_a_gap_not_a_shift():
     assert pieces[at + 1:at + 4] == [("5", 0), ("", 2), ("40", 0)]
 
 
+def test_layout_group_labels_kept_beside_garbled_leaf_headers():
+    """表四 printed as one line of 15 values under a header whose wrapped leaf words do not stand
+    over their values: the group labels, far from their neighbours, still reach the table reader,
+    so the official column order places every cell."""
+    lines = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "         行政复议                                            行政诉讼",
+        "",
+        "结果维 结果纠 其他结 尚未审 总计                 未经复议直接起诉                           复议后起诉",
+        " 持   正   果   结",
+        "                           结果维 结果纠 其他结 尚未审 总计 结果维 结果纠 其他结 尚未审 总计",
+        "                            持   正   果   结      持   正   果   结",
+        "",
+        " 0   0    0     0     0     0      0    0        0        0   0   0       7         0        7",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    texts = [p.text for p in layout_pieces(lines)]
+    assert texts[:5] == ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
+    assert texts[5:] == ["0"] * 12 + ["7", "0", "7"]
+
+
+def test_layout_number_wrapped_over_lines_is_unreadable_not_cut():
+    """`５４０` wrapped in its cell prints `５４` above the row and `０` below it: neither half
+    may be read as the cell's value."""
+    lines = [
+        "  一、本年新收政府信息公开申请数量            ８５４             ２    51          3    ０       ３        913",
+        "",
+        "                                                   ５４",
+        "  二、上年结转政府信息公开申请数量                ０           ０                0    0       ０        540",
+        "                                                    ０",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("二、上年结转政府信息公开申请数量", 0))
+    row = pieces[at + 1:]
+    assert ("５４", 0) not in row
+    assert [t for t, b in row if b == 3] == ["0:５４", "0:０"]
+
+
 def test_markdown_br_joins_labels_and_splits_merged_numbers():
     from gongkai.read.markdown import markdown_pieces
 

@@ -43,13 +43,14 @@ def _width(text: str) -> float:
 
 
 class _Tok:
-    __slots__ = ("start", "end", "text", "line")
+    __slots__ = ("start", "end", "text", "line", "joined")
 
-    def __init__(self, start: int, text: str, line: int) -> None:
+    def __init__(self, start: int, text: str, line: int, joined: bool = False) -> None:
         self.start = start  # the grid column pdftotext placed the word at
         self.end = start + _width(text)
         self.text = text
         self.line = line
+        self.joined = joined  # words one space apart run together (maybe of several columns)
 
     @property
     def center(self) -> float:
@@ -68,7 +69,7 @@ def _tokens(line: str, number: int) -> list[_Tok]:
         prev = out[-1] if out else None
         if prev is not None and m.start() == prev.start + len(prev.text) + 1 \
                 and not _IS_VALUE.match(text) and not _IS_VALUE.match(prev.text) and not _ENUMERATED.match(text):
-            out[-1] = _Tok(prev.start, prev.text + text, number)  # words one space apart: one label
+            out[-1] = _Tok(prev.start, prev.text + text, number, True)  # words one space apart: one label
             continue
         out.append(_Tok(m.start(), text, number))
     return out
@@ -210,9 +211,20 @@ def _header_pieces(toks: list[_Tok], centers: list[float], value_start: float) -
         for t in toks:
             if t.end >= value_start:
                 by_line.setdefault(t.line, []).append(t)
+        gaps = [b - a for a, b in zip(centers, centers[1:])] or [8.0]
+        apart = 2 * min(gaps)
         for line in sorted(by_line):
-            if len(by_line[line]) <= 2:
-                out.extend(Piece(t.text, t.line, NOT_BLANK) for t in sorted(by_line[line], key=lambda t: t.start))
+            words = sorted(by_line[line], key=lambda t: t.start)
+            if len(words) <= 2:
+                out.extend(Piece(t.text, t.line, NOT_BLANK) for t in words)
+                continue
+            # a longer line mixes leaf words with group labels: a group label is one word
+            # (not words run together) standing alone, far from its neighbours on both sides
+            for k, t in enumerate(words):
+                left = t.start - words[k - 1].end if k else apart
+                right = words[k + 1].start - t.end if k + 1 < len(words) else apart
+                if not t.joined and len(t.text) >= 4 and left >= apart and right >= apart:
+                    out.append(Piece(t.text, t.line, NOT_BLANK))
         return out
     for col in sorted(stacks):
         words = sorted(stacks[col], key=lambda t: (t.line, t.start))
@@ -310,7 +322,7 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
         if j in raised.values():
             pieces.extend(_label_pieces(frags + label))
             frags = []
-            extra = next(parsed[k][1][1] for k, to in raised.items() if to == j)
+            extra = [v for k, to in raised.items() if to == j for v in parsed[k][1][1]]
             pieces.extend(_merged(values, extra))
             continue
         pieces.extend(_label_pieces(frags + label))
@@ -356,6 +368,11 @@ def _merged(values: list[_Tok], extra: list[_Tok]) -> list[Piece]:
         for v in values:
             if abs(e.center - v.center) < 4:
                 unsure.update((id(e), id(v)))
+        for f in extra:
+            # values above and below the row in one column: a number wrapped over lines
+            # (`５４` over `０`); its digits cannot be put back together with certainty
+            if f.line != e.line and abs(e.center - f.center) < 4:
+                unsure.update((id(e), id(f)))
     out = []
     for t in sorted(values + extra, key=lambda t: t.center):
         if id(t) in unsure:
