@@ -307,7 +307,9 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
         if centers is not None:
             pieces.extend(_header_pieces(header, centers, value_start))
         else:
-            pieces.extend(Piece(lines[j].strip(), j + 1, NOT_BLANK) for j in range(head, first))
+            # word by word, as a table's cells: a whole header line read as one text would be
+            # taken for a row label (`自然人 … 总计` for the 总计 row)
+            pieces.extend(Piece(t.text, t.line, NOT_BLANK) for j in range(head, first) for t in parsed[j][0])
     raised = _raised_values(parsed, first, end)
     frags: list[_Tok] = []
     for j in range(first, end):
@@ -368,15 +370,25 @@ def _merged(values: list[_Tok], extra: list[_Tok]) -> list[Piece]:
         for v in values:
             if abs(e.center - v.center) < 4:
                 unsure.update((id(e), id(v)))
+    halves: dict[int, list[_Tok]] = {}  # a wrapped cell's top part → its parts, top to bottom
+    absorbed: set[int] = set()
+    for e in sorted(extra, key=lambda t: t.line):
         for f in extra:
             # values above and below the row in one column: a number wrapped over lines
-            # (`５４` over `０`); its digits cannot be put back together with certainty
-            if f.line != e.line and abs(e.center - f.center) < 4:
-                unsure.update((id(e), id(f)))
+            # (`５４` over `０`) is one cell whose digits cannot be put back together with
+            # certainty: one unreadable cell, not two
+            if f.line > e.line and id(e) not in absorbed and id(f) not in absorbed \
+                    and abs(e.center - f.center) < 4:
+                halves.setdefault(id(e), [e]).append(f)
+                absorbed.add(id(f))
+                unsure.add(id(e))
     out = []
     for t in sorted(values + extra, key=lambda t: t.center):
+        if id(t) in absorbed:
+            continue
         if id(t) in unsure:
-            out.append(Piece(f"0:{t.text}", t.line, UNREADABLE_CELL))
+            text = "".join(h.text for h in halves.get(id(t), [t]))
+            out.append(Piece(f"0:{text}", t.line, UNREADABLE_CELL))
         else:
             out.append(Piece(t.text, t.line, NOT_BLANK))
     return out
