@@ -144,3 +144,20 @@ def test_layout_header_not_aligned_is_read_word_by_word():
     truth = json.loads((here / "unruled-header-apart.json").read_text(encoding="utf-8"))
     right, total = _check(data, truth, "unruled-header-apart.txt")
     assert right == total
+
+
+def test_layout_labelled_short_row_is_not_raised_into_the_next():
+    """`规章 0 · 1` (a blank between) right above `行政规范性文件 0 ０ 9`: a line with its own label
+    whose values stand in the next row's columns is a row, not values raised off that row."""
+    lines = [
+        "      信息内容          本年制发件数              本年废止件数                    现行有效件数",
+        "",
+        "       规章                0                                          1",
+        "    行政规范性文件              0                    ０                     9",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("规章", 0))
+    assert pieces[at:at + 8] == [("规章", 0), ("0", 0), ("", 2), ("1", 0),
+                                 ("行政规范性文件", 0), ("0", 0), ("０", 0), ("9", 0)]

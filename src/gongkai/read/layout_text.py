@@ -357,6 +357,8 @@ def _raised_values(parsed: list, first: int, end: int) -> dict[int, int]:
         for k in (j + 1, j - 1):
             if first <= k < end and k not in out and parsed[k][1] is not None \
                     and len(parsed[k][1][1]) > len(split[1]):
+                if split[0] and any(abs(v.center - w.center) < 4 for v in split[1] for w in parsed[k][1][1]):
+                    continue  # a labelled line whose values stand in the row's own columns: a row of its own
                 out[j] = k
                 break
     return out
