@@ -79,6 +79,48 @@ def test_layout_blank_cell_is_a_gap_not_a_shift():
     assert pieces[at + 1:at + 4] == [("5", 0), ("", 2), ("40", 0)]
 
 
+def test_layout_group_labels_kept_beside_garbled_leaf_headers():
+    """表四 printed as one line of 15 values under a header whose wrapped leaf words do not stand
+    over their values: the group labels, far from their neighbours, still reach the table reader,
+    so the official column order places every cell."""
+    lines = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "         行政复议                                            行政诉讼",
+        "",
+        "结果维 结果纠 其他结 尚未审 总计                 未经复议直接起诉                           复议后起诉",
+        " 持   正   果   结",
+        "                           结果维 结果纠 其他结 尚未审 总计 结果维 结果纠 其他结 尚未审 总计",
+        "                            持   正   果   结      持   正   果   结",
+        "",
+        " 0   0    0     0     0     0      0    0        0        0   0   0       7         0        7",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    texts = [p.text for p in layout_pieces(lines)]
+    assert texts[:5] == ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
+    assert texts[5:] == ["0"] * 12 + ["7", "0", "7"]
+
+
+def test_layout_number_wrapped_over_lines_is_unreadable_not_cut():
+    """`５４０` wrapped in its cell prints `５４` above the row and `０` below it: neither half
+    may be read as the cell's value, and the two halves hold one cell's place, not two."""
+    lines = [
+        "  一、本年新收政府信息公开申请数量            ８５４             ２    51          3    ０       ３        913",
+        "",
+        "                                                   ５４",
+        "  二、上年结转政府信息公开申请数量                ０           ０                0    0       ０        540",
+        "                                                    ０",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("二、上年结转政府信息公开申请数量", 0))
+    row = pieces[at + 1:]
+    assert ("５４", 0) not in row
+    assert ("５４", 0) not in row and "0:５４０" in [t for t, b in row if b == 3]
+    assert len(row) == 7
+
+
 def test_markdown_br_joins_labels_and_splits_merged_numbers():
     from gongkai.read.markdown import markdown_pieces
 
@@ -88,3 +130,34 @@ def test_markdown_br_joins_labels_and_splits_merged_numbers():
     assert ("5", 0) in got and ("0", 0) in got and ("行政规范性文件", 0) in got
     at = got.index(("行政规范性文件", 0))
     assert got[at + 1:at + 4] == [("", 2), ("3", 0), ("7", 0)]
+
+
+def test_layout_header_not_aligned_is_read_word_by_word():
+    """An unruled 表三 whose value columns drift (no column grid): its header line
+    `自然人 … 法人或其他组织 … 总计` once came out as one text and was taken for the 总计 row,
+    which then lost all its cells. Every cell must read back exactly (a generated case kept as a
+    fixture, with its truth)."""
+    import json
+
+    here = Path(__file__).parent / "fixtures" / "layout"
+    data = (here / "unruled-header-apart.txt").read_bytes()
+    truth = json.loads((here / "unruled-header-apart.json").read_text(encoding="utf-8"))
+    right, total = _check(data, truth, "unruled-header-apart.txt")
+    assert right == total
+
+
+def test_layout_labelled_short_row_is_not_raised_into_the_next():
+    """`规章 0 · 1` (a blank between) right above `行政规范性文件 0 ０ 9`: a line with its own label
+    whose values stand in the next row's columns is a row, not values raised off that row."""
+    lines = [
+        "      信息内容          本年制发件数              本年废止件数                    现行有效件数",
+        "",
+        "       规章                0                                          1",
+        "    行政规范性文件              0                    ０                     9",
+    ]
+    from gongkai.read.layout_text import layout_pieces
+
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("规章", 0))
+    assert pieces[at:at + 8] == [("规章", 0), ("0", 0), ("", 2), ("1", 0),
+                                 ("行政规范性文件", 0), ("0", 0), ("０", 0), ("9", 0)]

@@ -653,7 +653,11 @@ def _assign_slots(read: TableRead, table: Table, slots: list[tuple[str, str, str
                 idx = [i for i, s in enumerate(slots) if s[0] == row]
                 if sum(cand[i] is None for i in idx) > MAX_CONFIRMED_GAPS:
                     continue  # too many cells unaccounted for: a sum that holds proves nothing
-                numbers = {slots[i][1]: (cand[i][1].number if cand[i] and cand[i][1] is not None else None)
+                # a blank this placement puts in the row counts as 0, as the checks count it
+                # (as in the row-wise reader): else a blank landing in a misprinted row's total
+                # "explains" the misprint and singles out a wrong placement
+                numbers = {slots[i][1]: (Decimal(0) if cand[i] is None else
+                                         cand[i][1].number if cand[i][1] is not None else None)
                            for i in idx}
                 checks = [(i.lhs[0], i.rhs) for i in table.identities
                           if i.axis == "columns" and len(i.lhs) == 1 and (not i.over or row in i.over)]

@@ -43,13 +43,14 @@ def _width(text: str) -> float:
 
 
 class _Tok:
-    __slots__ = ("start", "end", "text", "line")
+    __slots__ = ("start", "end", "text", "line", "joined")
 
-    def __init__(self, start: int, text: str, line: int) -> None:
+    def __init__(self, start: int, text: str, line: int, joined: bool = False) -> None:
         self.start = start  # the grid column pdftotext placed the word at
         self.end = start + _width(text)
         self.text = text
         self.line = line
+        self.joined = joined  # words one space apart run together (maybe of several columns)
 
     @property
     def center(self) -> float:
@@ -68,7 +69,7 @@ def _tokens(line: str, number: int) -> list[_Tok]:
         prev = out[-1] if out else None
         if prev is not None and m.start() == prev.start + len(prev.text) + 1 \
                 and not _IS_VALUE.match(text) and not _IS_VALUE.match(prev.text) and not _ENUMERATED.match(text):
-            out[-1] = _Tok(prev.start, prev.text + text, number)  # words one space apart: one label
+            out[-1] = _Tok(prev.start, prev.text + text, number, True)  # words one space apart: one label
             continue
         out.append(_Tok(m.start(), text, number))
     return out
@@ -210,9 +211,20 @@ def _header_pieces(toks: list[_Tok], centers: list[float], value_start: float) -
         for t in toks:
             if t.end >= value_start:
                 by_line.setdefault(t.line, []).append(t)
+        gaps = [b - a for a, b in zip(centers, centers[1:])] or [8.0]
+        apart = 2 * min(gaps)
         for line in sorted(by_line):
-            if len(by_line[line]) <= 2:
-                out.extend(Piece(t.text, t.line, NOT_BLANK) for t in sorted(by_line[line], key=lambda t: t.start))
+            words = sorted(by_line[line], key=lambda t: t.start)
+            if len(words) <= 2:
+                out.extend(Piece(t.text, t.line, NOT_BLANK) for t in words)
+                continue
+            # a longer line mixes leaf words with group labels: a group label is one word
+            # (not words run together) standing alone, far from its neighbours on both sides
+            for k, t in enumerate(words):
+                left = t.start - words[k - 1].end if k else apart
+                right = words[k + 1].start - t.end if k + 1 < len(words) else apart
+                if not t.joined and len(t.text) >= 4 and left >= apart and right >= apart:
+                    out.append(Piece(t.text, t.line, NOT_BLANK))
         return out
     for col in sorted(stacks):
         words = sorted(stacks[col], key=lambda t: (t.line, t.start))
@@ -295,7 +307,9 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
         if centers is not None:
             pieces.extend(_header_pieces(header, centers, value_start))
         else:
-            pieces.extend(Piece(lines[j].strip(), j + 1, NOT_BLANK) for j in range(head, first))
+            # word by word, as a table's cells: a whole header line read as one text would be
+            # taken for a row label (`自然人 … 总计` for the 总计 row)
+            pieces.extend(Piece(t.text, t.line, NOT_BLANK) for j in range(head, first) for t in parsed[j][0])
     raised = _raised_values(parsed, first, end)
     frags: list[_Tok] = []
     for j in range(first, end):
@@ -310,7 +324,7 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
         if j in raised.values():
             pieces.extend(_label_pieces(frags + label))
             frags = []
-            extra = next(parsed[k][1][1] for k, to in raised.items() if to == j)
+            extra = [v for k, to in raised.items() if to == j for v in parsed[k][1][1]]
             pieces.extend(_merged(values, extra))
             continue
         pieces.extend(_label_pieces(frags + label))
@@ -343,6 +357,8 @@ def _raised_values(parsed: list, first: int, end: int) -> dict[int, int]:
         for k in (j + 1, j - 1):
             if first <= k < end and k not in out and parsed[k][1] is not None \
                     and len(parsed[k][1][1]) > len(split[1]):
+                if split[0] and any(abs(v.center - w.center) < 4 for v in split[1] for w in parsed[k][1][1]):
+                    continue  # a labelled line whose values stand in the row's own columns: a row of its own
                 out[j] = k
                 break
     return out
@@ -356,10 +372,25 @@ def _merged(values: list[_Tok], extra: list[_Tok]) -> list[Piece]:
         for v in values:
             if abs(e.center - v.center) < 4:
                 unsure.update((id(e), id(v)))
+    halves: dict[int, list[_Tok]] = {}  # a wrapped cell's top part → its parts, top to bottom
+    absorbed: set[int] = set()
+    for e in sorted(extra, key=lambda t: t.line):
+        for f in extra:
+            # values above and below the row in one column: a number wrapped over lines
+            # (`５４` over `０`) is one cell whose digits cannot be put back together with
+            # certainty: one unreadable cell, not two
+            if f.line > e.line and id(e) not in absorbed and id(f) not in absorbed \
+                    and abs(e.center - f.center) < 4:
+                halves.setdefault(id(e), [e]).append(f)
+                absorbed.add(id(f))
+                unsure.add(id(e))
     out = []
     for t in sorted(values + extra, key=lambda t: t.center):
+        if id(t) in absorbed:
+            continue
         if id(t) in unsure:
-            out.append(Piece(f"0:{t.text}", t.line, UNREADABLE_CELL))
+            text = "".join(h.text for h in halves.get(id(t), [t]))
+            out.append(Piece(f"0:{text}", t.line, UNREADABLE_CELL))
         else:
             out.append(Piece(t.text, t.line, NOT_BLANK))
     return out
