@@ -224,15 +224,19 @@ def _blocks(doc) -> tuple[list[Block], list[str], int, int]:  # type: ignore[no-
     pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float, bool]] = []
     previous: _Table | None = None
     finder = TableFinder()
+    continued: list[tuple[_Table, _Table]] = []
     count = len(doc)
     for index in range(count):
         page = read_page(doc, index)
         groups, lines, tables = _page_blocks(page, finder)
         if tables and previous is not None:
             _join_split_row(previous, tables[0])
-            _drop_stub_continuation(previous, tables[0])
+            continued.append((previous, tables[0]))
         previous = tables[-1] if tables else (previous if not groups and not lines else None)
         pages.append((groups, lines, page.height, page.has_images))
+    # after every split row is joined: a join needs the stub cells of the table it continues
+    for above, below in continued:
+        _drop_stub_continuation(above, below)
     # running heads and feet: margin lines repeated on several pages, and page numbers
     margin_texts: dict[str, int] = {}
     for _, lines, height, _ in pages:
