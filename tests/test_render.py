@@ -286,3 +286,24 @@ def test_an_excel_report_is_ingested_with_its_grid_positions(tmp_path):
 
     sheet, row, col = input_cells(doc)["requests.granted.natural_person"]
     assert grid == [1, row, col]  # sheet index (表三 is the second sheet), row, column
+
+
+def test_pdf_stub_cell_continued_on_the_next_page_adds_no_cell():
+    """Issue 13 regression (round-trip bench seed 47): 表三's merged stubs「三、本年度办理结果」and
+    「（四）无法提供」run on past the page break and are drawn again, empty, at the top of page 2;
+    the row before the break ends in a blank cell. The empty continuation cells must be dropped,
+    not read as extra cells of that row (which left the whole row null with P-1)."""
+    seed = 47
+    rng = random.Random(seed)
+    form = FORMS[FORM_KEYS[seed % 2]]
+    tables = random_tables(form, rng, other_as_one=False)
+    zeros = [(t, r, c) for t, rows in tables.items() for r, cs in rows.items() for c, v in cs.items() if v == 0]
+    for t, r, c in rng.sample(zeros, min(len(zeros), rng.randint(0, 3))):
+        tables[t][r][c] = None
+    doc = Document(form.key, "会同县人民政府", rng.randint(form.first_year, form.last_year or 2025), tables,
+                   tables_only=True)
+    assert tables["requests"]["unable_needs_creation"]["total"] is None  # the blank last cell before the break
+    out = parse_bytes(render_document(doc, "pdf")).to_json()
+    assert out["tables"] == tables
+    assert out["tables"]["requests"]["unable_needs_creation"]["natural_person"] == 0
+    assert [f for f in out["findings"] if f["rule"] == "P-1"] == []

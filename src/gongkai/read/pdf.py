@@ -134,6 +134,29 @@ def _join_split_row(above: _Table, below: _Table, tol: float = 2.5) -> None:
             below.blocks[i] = None  # type: ignore[call-overload]
 
 
+def _drop_stub_continuation(above: _Table, below: _Table, tol: float = 2.5) -> None:
+    """Drop the empty cells a merged row label leaves at the top of the next page.
+
+    A row label merged over several rows (a stub cell) that runs on past a page break is drawn
+    again at the top of the next page as an empty cell. Read as a cell it adds one cell too many
+    to the row before the break whenever that row's last cell is blank, and the row can no longer
+    be placed. Only empty cells of the next page's first ruled row whose columns are those of a
+    stub spanning rows down to the bottom of the table on the page before are dropped: a blank
+    value cell never lies under a spanning stub.
+    """
+    if above.grid.box.y1 < above.page_height * 0.75 or below.grid.box.y0 > below.page_height * 0.25:
+        return
+    if abs(above.grid.box.x0 - below.grid.box.x0) > tol or abs(above.grid.box.x1 - below.grid.box.x1) > tol:
+        return  # not the same table's width: a new table
+    last_row = len(above.grid.ys) - 2
+    stubs = [c.box for c in above.grid.cells if c.rowspan > 1 and c.row + c.rowspan - 1 == last_row]
+    for i, (cell, block) in enumerate(zip(below.grid.cells, below.blocks)):
+        if cell.row != 0 or block is None or block.text.strip():
+            continue
+        if any(abs(s.x0 - cell.box.x0) <= tol and abs(s.x1 - cell.box.x1) <= tol for s in stubs):
+            below.blocks[i] = None  # type: ignore[call-overload]
+
+
 def _reading_order(lines: list[_Line]) -> list[_Line]:
     """Top to bottom; lines sharing most of their height are one visual line, left to right."""
     lines = sorted(lines, key=lambda ln: ln.y0)
@@ -201,14 +224,19 @@ def _blocks(doc) -> tuple[list[Block], list[str], int, int]:  # type: ignore[no-
     pages: list[tuple[list[tuple[float, list[Block]]], list[_Line], float, bool]] = []
     previous: _Table | None = None
     finder = TableFinder()
+    continued: list[tuple[_Table, _Table]] = []
     count = len(doc)
     for index in range(count):
         page = read_page(doc, index)
         groups, lines, tables = _page_blocks(page, finder)
         if tables and previous is not None:
             _join_split_row(previous, tables[0])
+            continued.append((previous, tables[0]))
         previous = tables[-1] if tables else (previous if not groups and not lines else None)
         pages.append((groups, lines, page.height, page.has_images))
+    # after every split row is joined: a join needs the stub cells of the table it continues
+    for above, below in continued:
+        _drop_stub_continuation(above, below)
     # running heads and feet: margin lines repeated on several pages, and page numbers
     margin_texts: dict[str, int] = {}
     for _, lines, height, _ in pages:
