@@ -150,3 +150,15 @@ def test_scan_without_ocr_installed_says_how_to_get_it(monkeypatch) -> None:
         parse_bytes(scan(render_pdf(doc), 1, dpi=50, degrade=False))
     with pytest.raises(InputError, match=r"gongkai\[ocr\]"):
         parse_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+
+
+def test_a_page_number_under_the_table_is_not_read_as_a_value() -> None:
+    """A scanned page whose table ends just above its `- 1 -` footer, with a blank cell in that last
+    row: the page number once filled the row as one more value (总计 read as 1 where 0 is printed)."""
+    seed = 1830190788  # a generated case where the last row before the page break holds a blank
+    s = synthesize(seed, fmt="pdf")
+    report = parse_bytes(scan(s.data, seed, dpi=200, kind="pdf"))
+    row = report.to_json()["tables"]["requests"]["deny_internal_affairs"]
+    want = s.truth["tables"]["requests"]["deny_internal_affairs"]
+    assert want["total"] == 0 and want["commercial"] is None
+    assert row["total"] in (0, None) and row["commercial"] is None

@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 from ..errors import InputError
 from ..extract.values import parse_value
+from .pdf import MARGIN, PAGE_NUMBER
 from .document import UNREADABLE_MARK, Block
 from .ruling import Box, Edge, EdgeIndex, close_open_ends, find_cells, group_tables, intersections, merge_edges, to_grid
 
@@ -265,7 +266,11 @@ def page_blocks(gray: Any, page_no: int = 1, scale: float = 72 / DPI) -> list[Bl
         where = (page_no, *(v * scale for v in box))
         reading = [readings[i] for i in range(first, end)]
         items[gi][2].append(Block(_cell_text(gray, [lines[i] for i in range(first, end)], reading), True, where))
+    height = gray.shape[0]
     for line, (text, _conf, _probs) in zip(free, readings[len(lines):]):
+        in_margin = line.y1 < height * MARGIN or line.y0 > height * (1 - MARGIN)
+        if in_margin and PAGE_NUMBER.match(text.strip()):
+            continue  # a page number (`- 1 -`) would otherwise read as one more value of the row above it
         if text.strip():
             where = (page_no, *(v * scale for v in (line.x0, line.y0, line.x1, line.y1)))
             items.append((line.y0, line.x0, [Block(text, False, where)]))

@@ -26,7 +26,7 @@ MARGIN = 0.08
 OCR_DPI = 200
 """Scale image-only pages are rendered at for OCR: small digits in table cells need it."""
 
-_PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
+PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–_\s]*$")
 _SENTENCE_END = tuple("。；;！!？?：:")
 LINE_GAP = 3.0
 """A gap wider than this many character heights splits a visual line into separate text lines."""
@@ -247,7 +247,7 @@ def _blocks(doc) -> tuple[list[Block], list[str], int, int]:  # type: ignore[no-
     empty_pages = 0
     for page_no, (groups, lines, height, images) in enumerate(pages, start=1):
         kept = [ln for ln in lines if not (_in_margin(ln, height) and (ln.text in repeated
-                                                                       or _PAGE_NUMBER.match(ln.text)))]
+                                                                       or PAGE_NUMBER.match(ln.text)))]
         if not groups and not lines:  # no text layer: a scanned page
             from . import ocr
 
