@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .document import Block
 from .layout import TableFinder, band_lines, join_chars
-from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_png
+from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_gray, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
 __all__ = ["MAX_PAGES", "pdf_blocks", "render_page_png"]
@@ -252,8 +252,8 @@ def _blocks(doc) -> tuple[list[Block], list[str], int, int]:  # type: ignore[no-
             from . import ocr
 
             if images and ocr.available():
-                png, scale = render_page_png(doc, page_no - 1, OCR_DPI)
-                blocks.extend(ocr.ocr_blocks(png, page_no, scale))
+                gray, scale = render_page_gray(doc, page_no - 1, OCR_DPI)
+                blocks.extend(ocr.gray_blocks(gray, page_no, scale))
                 continue
             empty_pages += 1
         items = groups + _paragraphs(kept, page_no)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ctypes
 import re
 import struct
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as C
@@ -363,6 +363,24 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> Page:
     except Exception:  # noqa: BLE001 - a library failure on a broken page
         raise InputError(f"PDF 第 {index + 1} 页已损坏，无法读取") from None
     return Page(index + 1, view.width, view.height, chars, walk.edges if chars else [], walk.images)
+
+
+def render_page_gray(doc: pdfium.PdfDocument, index: int, dpi: float) -> tuple[Any, float]:
+    """Page `index` rendered at `dpi` as a grayscale array, and the points-per-pixel scale.
+
+    The OCR reader takes this array as it is: encoding it to PNG and decoding it again cost
+    ~0.6 s of CPU a page at 200 dpi, a fifth of the whole OCR time, for the same pixels.
+    """
+    try:
+        bitmap = doc[index].render(scale=dpi / 72)
+        array = bitmap.to_numpy()
+    except Exception:  # noqa: BLE001
+        raise InputError(f"PDF 第 {index + 1} 页无法渲染") from None
+    import cv2
+
+    if array.ndim == 3:
+        array = cv2.cvtColor(array, cv2.COLOR_BGRA2GRAY if array.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
+    return array, 72 / dpi
 
 
 def render_page_png(doc: pdfium.PdfDocument, index: int, dpi: float) -> tuple[bytes, float]:
