@@ -118,7 +118,7 @@ def parse(
     provenance: Annotated[bool, typer.Option(help="附带每格来源（provenance）")] = True,
     keep: Annotated[Path | None, typer.Option(help="读取网址时，把下载的原始文件保存到这个目录")] = None,
 ) -> None:
-    """读取报告，输出 spec/OUTPUT.md 规定的 JSON。"""
+    """读取报告，输出 docs/output.md 规定的 JSON。"""
     failed = False
     directory = not is_url(path) and Path(path).is_dir()
     one_document = not directory and not jsonl

@@ -1,6 +1,6 @@
 """The parse result: report fields, cells with where they came from, and findings.
 
-`Report.to_json()` produces the document of `spec/OUTPUT.md`; the extra `provenance` key records,
+`Report.to_json()` produces the document of `docs/output.md`; the extra `provenance` key records,
 for every cell, the printed text, its line, and the row label and column header that placed it;
 `narrative` holds the figures the text states as the body's own, `quality` the four scores.
 """

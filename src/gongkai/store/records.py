@@ -3,7 +3,7 @@
 `Record` is what a worker process sends the writer: plain tuples in the column order of the
 tables in `schema.py`, so the writer only appends them. `report_from_rows` rebuilds a `Report`
 from stored rows (the cross-year checks run on Reports, whether they come from files or the
-database); `report_from_json` does the same from a parse document (`spec/OUTPUT.md`).
+database); `report_from_json` does the same from a parse document (`docs/output.md`).
 """
 
 from __future__ import annotations
