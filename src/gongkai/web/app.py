@@ -230,19 +230,19 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
             raise HTTPException(413, str(e)) from None
         return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
-    @app.get("/batches/{batch_id}", response_class=HTMLResponse)
-    def batch_page(request: Request, batch_id: str) -> HTMLResponse:
+    def batch_or_404(batch_id: str):  # type: ignore[no-untyped-def]
         batch = workspace.batches.get(batch_id)
         if batch is None:
             raise HTTPException(404, "没有这一批上传（服务重启后批次记录不保留，报告已在列表中）")
-        return page(request, "batch.html", batch=batch)
+        return batch
+
+    @app.get("/batches/{batch_id}", response_class=HTMLResponse)
+    def batch_page(request: Request, batch_id: str) -> HTMLResponse:
+        return page(request, "batch.html", batch=batch_or_404(batch_id))
 
     @app.get("/batches/{batch_id}/rows", response_class=HTMLResponse)
     def batch_rows(request: Request, batch_id: str) -> HTMLResponse:
-        batch = workspace.batches.get(batch_id)
-        if batch is None:
-            raise HTTPException(404, "没有这一批上传")
-        return page(request, "batch_rows.html", batch=batch)
+        return page(request, "batch_rows.html", batch=batch_or_404(batch_id))
 
     # --- the report page ----------------------------------------------------------------------
 
