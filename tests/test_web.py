@@ -284,9 +284,10 @@ def test_report_list_api_filters(served):
 def test_sql_api_reads_only(served):
     client, sha, _ = served
     ok = client.get("/api/sql", params={"sql": f"SELECT count(*) AS n FROM cells WHERE sha256 = '{sha}'"}).json()
-    assert ok == {"columns": ["n"], "rows": [[186]]}
-    for sql, words in (("DROP TABLE cells", "只能执行一条只读查询"), ("SELECT 1; SELECT 2", "只能执行一条只读查询"),
-                       ("SELEC 1", "SQL 出错"), ("SELECT * FROM read_csv('/etc/passwd')", "SQL 出错")):
+    assert ok == {"columns": ["n"], "rows": [[186]], "truncated": False}
+    for sql, words in (("DROP TABLE cells", "只能执行只读查询"), ("SELECT 1; SELECT 2", "一次只能执行一条"),
+                       ("SELEC 1", "SQL 出错"), ("SELECT * FROM read_csv('/etc/passwd')", "不能调用 read_csv"),
+                       ("SELECT * FROM duckdb_databases()", "不能调用 duckdb_databases")):
         refused = client.get("/api/sql", params={"sql": sql})
         assert refused.status_code == 400 and words in refused.json()["error"], sql
 

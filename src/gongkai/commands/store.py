@@ -146,46 +146,46 @@ def export(
 
 def sql(
     query: Annotated[str, typer.Argument(help="一条 SQL 查询（只读）")],
-    as_csv: Annotated[bool, typer.Option("--csv", help="以 CSV 输出全部结果")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="以 CSV 输出（最多 --max-rows 行）")] = False,
     limit: Annotated[int, typer.Option(help="表格显示的最多行数")] = 100,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="CSV 最多输出的行数")] = 1_000_000,
+    timeout: Annotated[float, typer.Option(help="查询时间上限（秒）")] = 30.0,
     db: DbOption = None,
 ) -> None:
-    """在数据库上执行只读 SQL 查询（表：reports、cells、findings、bodies、sources…；视图：report_metrics…）。"""
-    import csv
+    """在数据库上执行只读 SQL 查询（表：reports、cells、findings、bodies、sources…；视图：report_metrics…）。
 
-    import duckdb
+    与网页的 SQL 页面规则相同：只能一条 SELECT，不能读写文件、联网或查看服务器设置，有时间和行数上限。
+    """
+    import csv
 
     from ..store import StoreError, connect, db_path
     from ..store.export import text
+    from ..store.sql import SqlError, lock_down, run_query
 
     try:
         con = connect(db_path(db), read_only=True)
     except StoreError as e:
         raise _fail(str(e)) from None
     try:
-        # read-only also for files: no COPY TO, ATTACH or reading other files from here
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
-        cursor = con.execute(query)
-        if cursor.description is None:
-            return
-        header = [d[0] for d in cursor.description]
-        rows = cursor.fetchall() if as_csv else cursor.fetchmany(limit + 1)
-    except duckdb.Error as e:
-        raise _fail(f"SQL 出错：{str(e).splitlines()[0]}") from None
+        lock_down(con)
+        result = run_query(con, query, limit=max_rows if as_csv else limit, timeout=timeout)
+    except SqlError as e:
+        raise _fail(str(e)) from None
     finally:
         con.close()
     if as_csv:
         w = csv.writer(sys.stdout)
-        w.writerow(header)
-        w.writerows([text(v) for v in row] for row in rows)
+        w.writerow(result.columns)
+        w.writerows([text(v) for v in row] for row in result.rows)
+        if result.truncated:
+            err.print(f"（结果超过 {max_rows} 行，只输出了前 {max_rows} 行；用 --max-rows 调整）")
         return
-    table = RichTable(*header, show_lines=False)
-    for row in rows[:limit]:
+    table = RichTable(*result.columns, show_lines=False)
+    for row in result.rows:
         table.add_row(*(escape(text(v)) for v in row))
     console = Console(highlight=False)
     console.print(table)
-    if len(rows) > limit:
+    if result.truncated:
         console.print(f"（只显示前 {limit} 行；--csv 输出全部）")
 
 

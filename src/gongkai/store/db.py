@@ -55,7 +55,10 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"无法打开数据库 {path}：{e}") from None
     try:
         # a bounded buffer pool keeps the writer's memory flat; bigger sorts spill to <db>.tmp
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        try:
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        except duckdb.InvalidInputException:
+            pass  # the same file already open in this process, locked by store.sql.lock_down
         if not _has_schema(con):
             if read_only:
                 raise StoreError(f"{path} 不是 gongkai 数据库")

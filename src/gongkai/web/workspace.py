@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..model import Report
 from ..review import Review, load_review, reviewed_report
 from ..store.db import connect
+from ..store.sql import lock_down, run_query
 from ..store.records import Failure, Record, to_record
 from ..store.uploads import Stored, known, store_results
 from ..store.crossyear import recheck_bodies
@@ -127,7 +128,7 @@ class Workspace:
     def __init__(self, db: Path, jobs: int | None = None) -> None:
         self.db = db
         self.con = connect(db)
-        self.con.execute("SET enable_external_access = false")  # /api/sql reads no files
+        lock_down(self.con)  # /api/sql: no files, no network, no settings changes
         self.write_lock = threading.Lock()
         self.jobs = jobs
         self._pool: ProcessPoolExecutor | None = None
@@ -379,17 +380,7 @@ def provinces(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, limit: int = 1000) -> dict[str, Any]:
-    """One read-only SELECT: {"columns", "rows"}; ValueError with a Chinese message otherwise."""
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as e:
-        raise ValueError(f"SQL 出错：{str(e).splitlines()[0]}") from None
-    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-        raise ValueError("只能执行一条只读查询（SELECT）")
-    try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchmany(limit)
-    except duckdb.Error as e:
-        raise ValueError(f"SQL 出错：{str(e).splitlines()[0]}") from None
-    return {"columns": columns, "rows": json.loads(json.dumps(rows, default=str, ensure_ascii=False))}
+    """One sandboxed SELECT (store/sql.py): {"columns", "rows", "truncated"}; ValueError otherwise."""
+    result = run_query(con, sql, limit=limit)
+    rows = json.loads(json.dumps(result.rows, default=str, ensure_ascii=False))
+    return {"columns": result.columns, "rows": rows, "truncated": result.truncated}
