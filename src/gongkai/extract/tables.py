@@ -31,6 +31,14 @@ from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_nu
 # A header item: a set of candidate column keys, or a spanning group label.
 GROUP = "__group__"
 
+_compact_cached = lru_cache(maxsize=1 << 14)(compact)
+
+
+def _compact(text: str) -> str:
+    """compact() of a piece's or run's text: the same labels and cells recur in every report, so
+    short texts are remembered (long ones, prose, are not: they would only fill the cache)."""
+    return _compact_cached(text) if len(text) <= 80 else compact(text)
+
 
 class Run:
     """A maximal stretch of label text, or of values, in the piece stream.
@@ -50,7 +58,7 @@ class Run:
 
     def seal(self) -> Run:
         self.text = "".join(p.text for p in self.pieces)
-        self.key = compact(self.text)  # pieces are NFKC-normalised already
+        self.key = _compact(self.text)  # pieces are NFKC-normalised already
         return self
 
     def printed(self, start: int, end: int) -> tuple[str, int]:
@@ -65,14 +73,14 @@ class Run:
             for piece in reversed(self.pieces):
                 if need <= 0:
                     break
-                length = len(compact(piece.text))
+                length = len(_compact(piece.text))
                 if length:
                     out_tail.append(piece)
                     need -= length
             out_tail.reverse()
             return "".join(p.text for p in out_tail), (out_tail[0].line if out_tail else 0)
         if self._lengths is None:
-            self._lengths = [len(compact(p.text)) for p in self.pieces]
+            self._lengths = [len(_compact(p.text)) for p in self.pieces]
         out: list[str] = []
         line = 0
         pos = 0
@@ -138,13 +146,40 @@ def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]?\s*$")
 
 
-def _label_index(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+class LabelIndex(list):
+    """(label key, owner) pairs sorted longest first, with the lookups the scans need built once.
+
+    Indexes are built from the form definitions once per table (see row_index, column_index), so
+    the per-character tables below cost nothing per report.
+    """
+
+    __slots__ = ("by_first", "by_last", "prefixes", "longest")
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        super().__init__(items)
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        self.by_last: dict[str, list[tuple[str, str]]] = {}
+        self.prefixes: dict[str, set[str]] = {}  # see _match_cut_label
+        for label, owner in self:
+            if label:
+                self.by_first.setdefault(label[0], []).append((label, owner))
+                self.by_last.setdefault(label[-1], []).append((label, owner))
+            for k in range(MIN_CUT_LABEL, len(label)):
+                self.prefixes.setdefault(label[:k], set()).add(owner)
+        self.longest = max((len(label) for label, _ in self), default=0)
+
+
+def _label_index(items: list[tuple[str, str]]) -> LabelIndex:
     """(label key, owner) sorted longest first, so the most specific label wins."""
-    return sorted(items, key=lambda kv: len(kv[0]), reverse=True)
+    return LabelIndex(sorted(items, key=lambda kv: len(kv[0]), reverse=True))
+
+
+def _indexed(index: list[tuple[str, str]]) -> LabelIndex:
+    return index if isinstance(index, LabelIndex) else LabelIndex(index)
 
 
 @lru_cache(maxsize=64)
-def row_index(table: Table) -> list[tuple[str, str]]:
+def row_index(table: Table) -> LabelIndex:
     return _label_index([(k, r.key) for r in table.rows for k in r.keys])
 
 
@@ -154,16 +189,19 @@ def match_row_at_end(run: Run, index: list[tuple[str, str]]) -> tuple[str, int] 
     Tried on the run as printed, then without a trailing parenthetical note (labels such as
     `（二）部分公开（区分处理的…）` are printed with differently worded notes).
     """
-    keys = [run.key]
+    index = _indexed(index)
+    by_last = index.by_last
+    key = run.key
+    for label, row in by_last.get(key[-1:], ()):
+        if key.endswith(label):
+            return row, len(key) - len(label)
     if "(" in run.text or "（" in run.text:  # a note, closed or cut off where the line wrapped
         stripped = _TRAILING_NOTE.sub("", run.text)
         if stripped != run.text:
-            keys.append(label_key(stripped))
-    by_last = _by_last_char(tuple(index))
-    for key in keys:
-        for label, row in by_last.get(key[-1:], ()):
-            if key.endswith(label):
-                return row, len(key) - len(label)
+            key = label_key(stripped)
+            for label, row in by_last.get(key[-1:], ()):
+                if key.endswith(label):
+                    return row, len(key) - len(label)
     return _match_cut_label(run.key, index)
 
 
@@ -175,38 +213,19 @@ def _match_cut_label(key: str, index: list[tuple[str, str]]) -> tuple[str, int] 
     """A row whose label the run ends with the beginning of (`2.其他法律行政法规禁止` | `公开`:
     the rest printed below the values, as unruled PDF tables wrap long labels). Only a long,
     unambiguous beginning counts."""
-    prefixes, longest = _label_prefixes(tuple(index))
-    for k in range(min(longest, len(key)), MIN_CUT_LABEL - 1, -1):
+    index = _indexed(index)
+    prefixes = index.prefixes
+    for k in range(min(index.longest, len(key)), MIN_CUT_LABEL - 1, -1):
         rows = prefixes.get(key[-k:])
         if rows:
             return (next(iter(rows)), len(key) - k) if len(rows) == 1 else None
     return None
 
 
-@lru_cache(maxsize=64)
-def _label_prefixes(index: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], int]:
-    """Every proper beginning (from MIN_CUT_LABEL characters) of every label → the rows it may start."""
-    out: dict[str, set[str]] = {}
-    for label, row in index:
-        for k in range(MIN_CUT_LABEL, len(label)):
-            out.setdefault(label[:k], set()).add(row)
-    return out, max((len(label) for label, _ in index), default=0)
-
-
-@lru_cache(maxsize=64)
-def _by_last_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """Labels grouped by their last character (a label that ends a run ends with its last one)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for label, owner in index:
-        if label:
-            out.setdefault(label[-1], []).append((label, owner))
-    return out
-
-
 # ---------------------------------------------------------------------------------------- headers
 
 @lru_cache(maxsize=64)
-def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+def column_index(table: Table, columns: tuple[str, ...] | None = None) -> LabelIndex:
     """Header label keys → column key ('|'-joined when a label is shared), plus group labels."""
     owners: dict[str, list[str]] = {}
     for col in table.columns:
@@ -224,7 +243,7 @@ def scan_labels(key: str, index: list[tuple[str, str]], run: Run | None = None) 
 
     `printed` is the label as printed in `run` (whose key `key` starts), or the key without one.
     """
-    by_first = _by_first_char(tuple(index))
+    by_first = _indexed(index).by_first
     found: list[tuple[str, str, str]] = []
     i = 0
     while i < len(key):
@@ -236,16 +255,6 @@ def scan_labels(key: str, index: list[tuple[str, str]], run: Run | None = None) 
         else:
             i += 1
     return found
-
-
-@lru_cache(maxsize=64)
-def _by_first_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """The labels of an index grouped by first character, longest first (the scan's hot path)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for label, owner in index:
-        if label:
-            out.setdefault(label[0], []).append((label, owner))
-    return out
 
 
 def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[list[str], str]]:
@@ -542,8 +551,10 @@ def _units_from_header(header: list[tuple[list[str], str]] | None) -> dict[str, 
 def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | None = None) -> TableRead:
     """Read a table whose rows carry labels in a stub column (表二, 表三)."""
     read = TableRead()
-    allowed = {r.key for r in (rows or table.rows)}
-    rindex = [(k, r) for k, r in row_index(table) if r in allowed]
+    rindex = row_index(table)
+    if rows:
+        allowed = {r.key for r in rows}
+        rindex = LabelIndex([(k, r) for k, r in rindex if r in allowed])
     cindex = column_index(table)
     header: list[tuple[list[str], str]] | None = None
     units: dict[str, str] = {}
@@ -580,6 +591,14 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
     return read
 
 
+@lru_cache(maxsize=64)
+def _header_tree_index(table: Table) -> LabelIndex:
+    """Row labels, column headers, then group labels of a one-row table (one scan finds them all)."""
+    cindex = column_index(table)
+    return _label_index(row_index(table) + [(k, o) for k, o in cindex if not o.startswith(GROUP)]
+                        + [(k, o) for k, o in cindex if o.startswith(GROUP)])
+
+
 def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
     """Read a table printed as one data row under a header tree (表四).
 
@@ -589,9 +608,7 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
     """
     read = TableRead()
     rindex = row_index(table)
-    cindex = column_index(table)
-    both = _label_index(rindex + [(k, o) for k, o in cindex if not o.startswith(GROUP)]
-                        + [(k, o) for k, o in cindex if o.startswith(GROUP)])
+    both = _header_tree_index(table)
     row_keys = {r.key for r in table.rows}
     leaf_order: list[tuple[list[str], str]] | None = None
     all_cols = tuple(c.key for c in table.columns)
