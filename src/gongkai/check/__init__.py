@@ -28,12 +28,12 @@ def _evaluate(report: Report, inst: Instance, side_names: tuple[str, str]) -> Fi
     """
     table, identity = inst.table, inst.identity
     rows = report.tables[table.key]
+    left = sum([rows[r][c].value or 0 for r, c in inst.lhs])
+    right = sum([rows[r][c].value or 0 for r, c in inst.rhs])
+    if abs(left - right) < 1e-9:  # (all cells blank: both sides 0)
+        return None
     cells = {rc: rows[rc[0]][rc[1]] for rc in inst.cells}
     values = {rc: c.value for rc, c in cells.items()}
-    left = sum(values[rc] or 0 for rc in inst.lhs)
-    right = sum(values[rc] or 0 for rc in inst.rhs)
-    if all(v is None for v in values.values()) or abs(left - right) < 1e-9:
-        return None
     unread = [rc for rc, c in cells.items() if is_unread(c)]
     blanks = [rc for rc, v in values.items() if v is None and rc not in unread]
     name = (lambda rc: table.row(rc[0]).name) if identity.axis == "rows" else (lambda rc: table.column(rc[1]).name)
@@ -85,7 +85,7 @@ def check_ranges(report: Report, form: Form) -> list[Finding]:
         for row_key, cells in report.tables.get(table.key, {}).items():
             for col_key, cell in cells.items():
                 v = cell.value
-                if v is None:
+                if v is None or type(v) is int and v >= 0:  # (fine in every kind of column)
                     continue
                 column = table.column(col_key)
                 problem = None
