@@ -121,31 +121,32 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     cell_has_text = False
     usual = paragraph_gap(lines)
     empty_run = 0
+    append = pieces.append
     for number, line in enumerate(lines, start=1):
-        # (the gap count first: the regex keeps state per repetition, 280 bytes a word on a long line)
-        if "|" not in line and not _too_many_gaps(line) and (
-                "\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
-                                 and ("  " in line or _TRAILING_VALUES.search(line)))):
-            cells = _row_cells(line)
-            if cells is not None:  # one table row on one line, as a browser copies a page
-                empty_run = 0
-                pieces.extend(_new(Piece, (c, number, EMPTY_CELL if not c else NOT_BLANK, None)) for c in cells)
-                continue
+        if not line:
+            empty_run += 1
+            continue
         if "|" not in line:
+            # (the gap count before the regex: it keeps state per repetition, 280 bytes a word on a long line)
+            if ("\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS)) and not _too_many_gaps(line) \
+                    and ("\t" in line or "  " in line or _TRAILING_VALUES.search(line)):
+                cells = _row_cells(line)
+                if cells is not None:  # one table row on one line, as a browser copies a page
+                    empty_run = 0
+                    pieces.extend(_new(Piece, (c, number, EMPTY_CELL if not c else NOT_BLANK, None)) for c in cells)
+                    continue
             text = line.strip()
             if text:
                 if not in_cell and empty_run > usual:
                     # empty paragraphs beyond the usual break: printed empty cells
                     for _ in range((empty_run - usual) // (usual + 1)):
-                        pieces.append(Piece("", number - 1, blank=EMPTY_CELL))
+                        append(Piece("", number - 1, blank=EMPTY_CELL))
                 empty_run = 0
-                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))  # Piece(), minus its Python __new__
+                append(_new(Piece, (text, number, NOT_BLANK, None)))  # Piece(), minus its Python __new__
                 cell_has_text = True
-            elif line and not in_cell:
-                pieces.append(Piece("", number, blank=MAYBE_CELL))
+            elif not in_cell:
+                append(_new(Piece, ("", number, MAYBE_CELL, None)))
                 empty_run = 0
-            elif not line:
-                empty_run += 1
             continue
         empty_run = 0
         if line.count("|") > MAX_ROW_GAPS:  # not cells: a rule drawn with pipes, or an artefact

@@ -35,7 +35,6 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
 _CHROME = re.compile(r"(^|[-_\s])(nav|navbar|menu|footer|foot|breadcrumb|crumb|share|copyright|sidebar|"
                      r"topbar|toolbar|login|search|friendlink|links?)([-_\s]|\d|$)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_SPACE = re.compile(r"\s+")
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 
 
@@ -63,7 +62,8 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _text(node: LexborNode) -> str:
-    return _SPACE.sub(" ", node.text(deep=True, separator="", strip=False)).strip()
+    # `\s+` → " " then strip(), in one C pass: str.split and re's \s use the same Unicode spaces
+    return " ".join(node.text(deep=True, separator="", strip=False).split())
 
 
 def _tables_within(node: LexborNode, enough: int) -> int:
@@ -106,7 +106,7 @@ class _Walker:
         self.cells = 0  # grid positions claimed so far, against MAX_CELLS
 
     def flush(self) -> None:
-        text = _SPACE.sub(" ", "".join(self.line)).strip()
+        text = " ".join("".join(self.line).split())  # as _text
         if text:
             self.blocks.append(Block(text))
         self.line = []
@@ -150,12 +150,14 @@ class _Walker:
                     continue
                 while (r, c) in taken:
                     c += 1
-                rowspan = min(_span(cell.attributes.get("rowspan")), len(rows) - r)  # no rows past the table
-                colspan = _span(cell.attributes.get("colspan"))
+                attrs = cell.attributes
+                rowspan = min(_span(attrs.get("rowspan")), len(rows) - r)  # no rows past the table
+                colspan = _span(attrs.get("colspan"))
                 self.cells += rowspan * colspan
                 if self.cells > MAX_CELLS:
                     raise InputError(f"网页表格过大（超过 {MAX_CELLS} 个单元格位置），不像是年度报告页面")
-                for dr in range(rowspan):
+                # only the rows below are claimed: this row's positions are never asked for again
+                for dr in range(1, rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
                 self.blocks.append(Block(_text(cell), True, (index, r, c)))
@@ -163,6 +165,8 @@ class _Walker:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(value or 1), 100))
     except ValueError:
