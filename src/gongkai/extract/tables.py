@@ -109,30 +109,44 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
     """Group pieces into alternating text and value runs; unit-only pieces are dropped."""
     runs: list[Run] = []
     pending: list[Piece] = []  # blanks right after a label: empty cells if values follow
+    last: Run | None = None  # runs[-1]
     for piece in pieces:
-        if piece.blank == UNREADABLE_CELL and (not runs or runs[-1].kind != "values"):
-            runs.append(Run("values"))
-            runs[-1].values.extend((p, None) for p in pending)
-            pending = []
-        if piece.blank:
-            if runs and runs[-1].kind == "values":
-                runs[-1].values.append((piece, None))
+        blank = piece.blank
+        if blank:
+            if blank == UNREADABLE_CELL and (last is None or last.kind != "values"):
+                last = Run("values")
+                runs.append(last)
+                last.values.extend((p, None) for p in pending)
+                pending = []
+            if last is not None and last.kind == "values":
+                last.values.append((piece, None))
             else:
                 pending.append(piece)
             continue
         value = parse_value(piece.text)
-        if value is None and is_unit_only(piece.text) and runs and runs[-1].kind == "values":
+        if value is None:
+            if last is not None and last.kind == "values" and is_unit_only(piece.text):
+                continue
+            if last is None or last.kind != "text":
+                last = Run("text")
+                runs.append(last)
+            if pending:
+                pending = []
+            last.pieces.append(piece)
             continue
-        kind = "text" if value is None else "values"
-        if not runs or runs[-1].kind != kind:
-            runs.append(Run(kind))
-            if kind == "values":
-                runs[-1].values.extend((p, None) for p in pending)
-        pending = []
-        runs[-1].pieces.append(piece)
-        if value is not None:
-            runs[-1].values.append((piece, value))
-    return [r.seal() if r.kind == "text" else r for r in runs]
+        if last is None or last.kind != "values":
+            last = Run("values")
+            runs.append(last)
+            if pending:
+                last.values.extend((p, None) for p in pending)
+        if pending:
+            pending = []
+        last.pieces.append(piece)
+        last.values.append((piece, value))
+    for r in runs:
+        if r.kind == "text":
+            r.seal()
+    return runs
 
 
 def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
