@@ -213,12 +213,13 @@ def blocks_document(blocks: list[Block], source_format: str, encoding: str | Non
              for b in blocks]
     lines = normalize_text("\n".join(texts)).split("\n")
     pieces: list[Piece] = []
+    append = pieces.append
     for number, (block, line) in enumerate(zip(blocks, lines), start=1):
         text = line.strip()
         if block.cell and text.startswith(UNREADABLE_MARK):
-            pieces.append(Piece(text[len(UNREADABLE_MARK):], number, UNREADABLE_CELL, block.where))
+            append(Piece(text[len(UNREADABLE_MARK):], number, UNREADABLE_CELL, block.where))
         elif text:
-            pieces.append(Piece(text, number, NOT_BLANK, block.where))
+            append(_new(Piece, (text, number, NOT_BLANK, block.where)))
         elif block.cell:
-            pieces.append(Piece("", number, EMPTY_CELL, block.where))
+            append(_new(Piece, ("", number, EMPTY_CELL, block.where)))
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)

@@ -86,6 +86,8 @@ def _is_chrome(node: LexborNode) -> bool:
 
 def _check_nesting(data: bytes) -> None:
     """Refuse markup nested past MAX_NESTING before the parser spends minutes on it."""
+    if data.count(b"<") <= MAX_NESTING:
+        return  # every level opens with a "<": too few of them to nest that deep
     depth = 0
     for m in _CONTAINER_TAG.finditer(data):
         if m.group(1):
@@ -175,15 +177,22 @@ def _span(value: str | None) -> int:
 
 def _meta_lines(tree: LexborHTMLParser) -> list[str]:
     """Title and CMS tags, written the way a page prints them, for the metadata reader."""
+    # each css_first walks the whole tree: ask only for names some <meta> carries (in any case)
+    present = {(m.attributes.get("name") or "").lower() for m in tree.tags("meta")}
+
     def meta(*names: str) -> str:
         for name in names:
+            if name.lower() not in present:
+                continue
             node = tree.css_first(f'meta[name="{name}"]') or tree.css_first(f'meta[name="{name.lower()}"]')
             if node and (content := (node.attributes.get("content") or "").strip()):
                 return content
         return ""
 
     lines = []
-    title = meta("ArticleTitle") or (_text(tree.css_first("title")) if tree.css_first("title") else "")
+    title = meta("ArticleTitle")
+    if not title and (node := tree.css_first("title")):
+        title = _text(node)
     if title:
         lines.append(title.split("_")[0].split("|")[0].strip())
     if pub := meta("PubDate", "publishdate", "pubdate"):
