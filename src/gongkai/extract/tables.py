@@ -16,6 +16,7 @@ blank cells cannot be located for certain, the uncertain cells are left null and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
@@ -46,7 +47,7 @@ class Run:
     A text run's `text` (pieces joined) and `key` (its label key) are set once it is complete.
     """
 
-    __slots__ = ("kind", "pieces", "values", "text", "key", "_lengths")
+    __slots__ = ("kind", "pieces", "values", "text", "key", "_ends")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "text" | "values"
@@ -54,7 +55,7 @@ class Run:
         self.values: list[tuple[Piece, Value | None]] = []  # None: a blank piece
         self.text = ""
         self.key = ""
-        self._lengths: list[int] | None = None
+        self._ends: list[int] | None = None
 
     def seal(self) -> Run:
         self.text = "".join(p.text for p in self.pieces)
@@ -79,17 +80,21 @@ class Run:
                     need -= length
             out_tail.reverse()
             return "".join(p.text for p in out_tail), (out_tail[0].line if out_tail else 0)
-        if self._lengths is None:
-            self._lengths = [len(_compact(p.text)) for p in self.pieces]
+        if self._ends is None:  # where each piece's key characters end, for the bisection below
+            ends, pos = [], 0
+            for piece in self.pieces:
+                pos += len(_compact(piece.text))
+                ends.append(pos)
+            self._ends = ends
+        ends, pieces = self._ends, self.pieces
         out: list[str] = []
         line = 0
-        pos = 0
-        for piece, length in zip(self.pieces, self._lengths):
-            if pos + length > start and pos < end and length:
-                out.append(piece.text)
-                line = line or piece.line
-            pos += length
-            if pos >= end:
+        for k in range(bisect_right(ends, start), len(pieces)):  # the first piece ending past `start`
+            pos = ends[k - 1] if k else 0
+            if pos < end and ends[k] > pos:
+                out.append(pieces[k].text)
+                line = line or pieces[k].line
+            if ends[k] >= end:
                 break
         return "".join(out), line
 
@@ -167,7 +172,7 @@ class LabelIndex(list):
     the per-character tables below cost nothing per report.
     """
 
-    __slots__ = ("by_first", "by_last", "prefixes", "longest")
+    __slots__ = ("by_first", "by_last", "prefixes", "longest", "owner_of", "scanner")
 
     def __init__(self, items: list[tuple[str, str]]) -> None:
         super().__init__(items)
@@ -181,6 +186,17 @@ class LabelIndex(list):
             for k in range(MIN_CUT_LABEL, len(label)):
                 self.prefixes.setdefault(label[:k], set()).add(owner)
         self.longest = max((len(label) for label, _ in self), default=0)
+        # scan_labels in one regex pass: at each position the labels starting with that character
+        # are tried longest first, as an alternation tries its branches in order; a match resumes
+        # the scan at its end, and a position where none matches is skipped
+        self.owner_of: dict[str, str] = {}
+        branches = []
+        for first, labels in self.by_first.items():
+            for label, owner in labels:
+                self.owner_of.setdefault(label, owner)
+            rests = "|".join(re.escape(label[1:]) for label, _ in labels)
+            branches.append(f"{re.escape(first)}(?:{rests})")
+        self.scanner = re.compile("|".join(branches) or "(?!)")
 
 
 def _label_index(items: list[tuple[str, str]]) -> LabelIndex:
@@ -257,18 +273,10 @@ def scan_labels(key: str, index: list[tuple[str, str]], run: Run | None = None) 
 
     `printed` is the label as printed in `run` (whose key `key` starts), or the key without one.
     """
-    by_first = _indexed(index).by_first
-    found: list[tuple[str, str, str]] = []
-    i = 0
-    while i < len(key):
-        for label, owner in by_first.get(key[i], ()):
-            if key.startswith(label, i):
-                found.append((owner, label, run.printed(i, i + len(label))[0] if run else label))
-                i += len(label)
-                break
-        else:
-            i += 1
-    return found
+    index = _indexed(index)
+    owner_of = index.owner_of
+    return [(owner_of[m[0]], m[0], run.printed(m.start(), m.end())[0] if run else m[0])
+            for m in index.scanner.finditer(key)]
 
 
 def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[list[str], str]]:
@@ -412,7 +420,7 @@ def confirm_by_identities(candidates: list[list], cols: list[str], table: Table,
 
 # ---------------------------------------------------------------------------------------- readers
 
-@dataclass
+@dataclass(slots=True)
 class _RowValues:
     """A row's printed values and the placements still possible for them."""
 

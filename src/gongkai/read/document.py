@@ -157,11 +157,11 @@ def split_pieces(lines: list[str]) -> list[Piece]:
         for index, part in enumerate(line.split("|")):
             if index:
                 if in_cell and not cell_has_text:
-                    pieces.append(Piece("", number, blank=EMPTY_CELL if lone_pipe else MAYBE_CELL))
+                    append(_new(Piece, ("", number, EMPTY_CELL if lone_pipe else MAYBE_CELL, None)))
                 in_cell, cell_has_text = True, False
             text = part.strip()
             if text:
-                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))
+                append(_new(Piece, (text, number, NOT_BLANK, None)))
                 cell_has_text = True
         # a pipe at the end of the line closes the cell; the rest of the line opened a new one
     return pieces
