@@ -181,7 +181,8 @@ def unread_without_finding(report: Report, new: list[Finding] | None = None) -> 
     """
     named = {c for f in report.findings + (new or []) if f.rule == "P-1" for c in f.cells}
     missing = [f"{t}.{r}.{c}" for t, rows in report.tables.items() for r, cells in rows.items()
-               for c, cell in cells.items() if is_unread(cell) and f"{t}.{r}.{c}" not in named]
+               for c, cell in cells.items()
+               if cell.value is None and cell.printed is None and f"{t}.{r}.{c}" not in named]  # is_unread
     if not missing:
         return []
     return [Finding("P-1", "warning", f"{len(missing)} 格未能读取（原文中的数值无法可靠定位），这些格留空", missing)]

@@ -17,6 +17,8 @@ from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block
 
+_new = tuple.__new__
+
 MAX_NESTING = 3000
 """Open container elements at once. Real pages nest a few dozen deep; the HTML parser's work grows
 with the square of this depth (100,000 nested `<div>` take it 20 s), so deeper is refused before
@@ -80,6 +82,8 @@ def _tables_within(node: LexborNode, enough: int) -> int:
 
 def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
+    if not attrs:
+        return False
     ident = " ".join(v for k, v in attrs.items() if k in ("id", "class", "role") and v)
     return bool(ident) and bool(_CHROME.search(ident)) and not _tables_within(node, 1)
 
@@ -110,7 +114,7 @@ class _Walker:
     def flush(self) -> None:
         text = " ".join("".join(self.line).split())  # as _text
         if text:
-            self.blocks.append(Block(text))
+            self.blocks.append(_new(Block, (text, False, None)))
         self.line = []
 
     def walk(self, root: LexborNode) -> None:
@@ -153,8 +157,10 @@ class _Walker:
                 while (r, c) in taken:
                     c += 1
                 attrs = cell.attributes
-                rowspan = min(_span(attrs.get("rowspan")), len(rows) - r)  # no rows past the table
-                colspan = _span(attrs.get("colspan"))
+                rowspan = colspan = 1
+                if attrs:
+                    rowspan = min(_span(attrs.get("rowspan")), len(rows) - r)  # no rows past the table
+                    colspan = _span(attrs.get("colspan"))
                 self.cells += rowspan * colspan
                 if self.cells > MAX_CELLS:
                     raise InputError(f"网页表格过大（超过 {MAX_CELLS} 个单元格位置），不像是年度报告页面")
@@ -162,7 +168,7 @@ class _Walker:
                 for dr in range(1, rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
-                self.blocks.append(Block(_text(cell), True, (index, r, c)))
+                self.blocks.append(_new(Block, (_text(cell), True, (index, r, c))))  # Block(), minus its Python __new__
                 c += colspan
 
 
