@@ -90,7 +90,7 @@ def _row_cells(line: str) -> list[str] | None:
         while tail and not _IS_VALUE.match(tail[0]):  # the label may itself hold spaces (商业 企业)
             head += " " + tail.pop(0)
         parts = [head, *tail]
-    values = sum(1 for p in parts if _IS_VALUE.match(p))
+    values = len(list(filter(_IS_VALUE.match, parts)))
     if len(parts) < 2 or (values < 2 and not (values == 1 and len(stripped) <= 40)):
         return None if "\t" not in stripped else parts
     return parts
@@ -105,12 +105,13 @@ def paragraph_gap(lines: list[str]) -> int:
     counts: dict[int, int] = {}
     gap = -1
     for line in lines:
-        if line.strip():
+        if not line:
+            if gap >= 0:
+                gap += 1
+        elif line.strip():
             if gap >= 0:
                 counts[gap] = counts.get(gap, 0) + 1
             gap = 0
-        elif gap >= 0 and not line:
-            gap += 1
     return max(counts, key=lambda g: (counts[g], -g)) if counts else 1
 
 
