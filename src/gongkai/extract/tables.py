@@ -44,23 +44,32 @@ def _compact(text: str) -> str:
 class Run:
     """A maximal stretch of label text, or of values, in the piece stream.
 
-    A text run's `text` (pieces joined) and `key` (its label key) are set once it is complete.
+    A text run's `text` (pieces joined) and `key` (its label key) are worked out when first
+    asked for: only runs followed by values are ever read as labels, and the others (prose) would
+    cost a regex pass over every paragraph.
     """
 
-    __slots__ = ("kind", "pieces", "values", "text", "key", "_ends")
+    __slots__ = ("kind", "pieces", "values", "_text", "_key", "_ends")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "text" | "values"
         self.pieces: list[Piece] = []
         self.values: list[tuple[Piece, Value | None]] = []  # None: a blank piece
-        self.text = ""
-        self.key = ""
+        self._text: str | None = None if kind == "text" else ""  # a value run has no label text
+        self._key: str | None = None if kind == "text" else ""
         self._ends: list[int] | None = None
 
-    def seal(self) -> Run:
-        self.text = "".join(p.text for p in self.pieces)
-        self.key = _compact(self.text)  # pieces are NFKC-normalised already
-        return self
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(p.text for p in self.pieces)
+        return self._text
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = _compact(self.text)  # pieces are NFKC-normalised already
+        return self._key
 
     def printed(self, start: int, end: int) -> tuple[str, int]:
         """(printed text, first line) of the pieces holding key characters [start, end).
@@ -148,9 +157,6 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
             pending = []
         last.pieces.append(piece)
         last.values.append((piece, value))
-    for r in runs:
-        if r.kind == "text":
-            r.seal()
     return runs
 
 
