@@ -28,12 +28,12 @@ def _evaluate(report: Report, inst: Instance, side_names: tuple[str, str]) -> Fi
     """
     table, identity = inst.table, inst.identity
     rows = report.tables[table.key]
+    left = sum([rows[r][c].value or 0 for r, c in inst.lhs])
+    right = sum([rows[r][c].value or 0 for r, c in inst.rhs])
+    if abs(left - right) < 1e-9:  # (all cells blank: both sides 0)
+        return None
     cells = {rc: rows[rc[0]][rc[1]] for rc in inst.cells}
     values = {rc: c.value for rc, c in cells.items()}
-    left = sum(values[rc] or 0 for rc in inst.lhs)
-    right = sum(values[rc] or 0 for rc in inst.rhs)
-    if all(v is None for v in values.values()) or abs(left - right) < 1e-9:
-        return None
     unread = [rc for rc, c in cells.items() if is_unread(c)]
     blanks = [rc for rc, v in values.items() if v is None and rc not in unread]
     name = (lambda rc: table.row(rc[0]).name) if identity.axis == "rows" else (lambda rc: table.column(rc[1]).name)
@@ -85,7 +85,7 @@ def check_ranges(report: Report, form: Form) -> list[Finding]:
         for row_key, cells in report.tables.get(table.key, {}).items():
             for col_key, cell in cells.items():
                 v = cell.value
-                if v is None:
+                if v is None or type(v) is int and v >= 0:  # (fine in every kind of column)
                     continue
                 column = table.column(col_key)
                 problem = None
@@ -181,7 +181,8 @@ def unread_without_finding(report: Report, new: list[Finding] | None = None) -> 
     """
     named = {c for f in report.findings + (new or []) if f.rule == "P-1" for c in f.cells}
     missing = [f"{t}.{r}.{c}" for t, rows in report.tables.items() for r, cells in rows.items()
-               for c, cell in cells.items() if is_unread(cell) and f"{t}.{r}.{c}" not in named]
+               for c, cell in cells.items()
+               if cell.value is None and cell.printed is None and f"{t}.{r}.{c}" not in named]  # is_unread
     if not missing:
         return []
     return [Finding("P-1", "warning", f"{len(missing)} 格未能读取（原文中的数值无法可靠定位），这些格留空", missing)]

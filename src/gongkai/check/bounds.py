@@ -70,25 +70,41 @@ def identity_instances(report: Report, form: Form) -> Iterator[Instance]:
         rows = report.tables.get(table.key)
         if not rows:
             continue
-        for identity in table.identities:
-            if identity.axis == "rows":
-                lhs_rows = substitute_rows(table, rows, identity.lhs)
-                rhs_rows = substitute_rows(table, rows, identity.rhs)
-                if not lhs_rows or not rhs_rows:
+        shape = tuple((r, tuple(cells)) for r, cells in rows.items())
+        instances = _INSTANCES.get((table, shape))
+        if instances is None:
+            if len(_INSTANCES) >= MAX_SHAPES:
+                _INSTANCES.clear()
+            instances = _INSTANCES[(table, shape)] = tuple(_table_instances(table, rows))
+        yield from instances
+
+
+_INSTANCES: dict[tuple[Table, tuple], tuple[Instance, ...]] = {}
+"""Instances by table and by the rows and columns a report has: they depend on nothing else, and
+nearly every report has one of a few shapes, so each shape's instances are worked out once."""
+MAX_SHAPES = 512
+
+
+def _table_instances(table: Table, rows: dict[str, dict[str, Cell]]) -> Iterator[Instance]:
+    for identity in table.identities:
+        if identity.axis == "rows":
+            lhs_rows = substitute_rows(table, rows, identity.lhs)
+            rhs_rows = substitute_rows(table, rows, identity.rhs)
+            if not lhs_rows or not rhs_rows:
+                continue
+            for col in identity.over or tuple(c.key for c in table.columns):
+                lhs = tuple((r, col) for r in lhs_rows)
+                rhs = tuple((r, col) for r in rhs_rows)
+                if all(c in rows[r] for r, c in lhs + rhs):
+                    yield Instance(identity, table, lhs, rhs, f"「{table.column(col).name}」列")
+        else:
+            for row in identity.over or tuple(rows):
+                if row not in rows:
                     continue
-                for col in identity.over or tuple(c.key for c in table.columns):
-                    lhs = tuple((r, col) for r in lhs_rows)
-                    rhs = tuple((r, col) for r in rhs_rows)
-                    if all(c in rows[r] for r, c in lhs + rhs):
-                        yield Instance(identity, table, lhs, rhs, f"「{table.column(col).name}」列")
-            else:
-                for row in identity.over or tuple(rows):
-                    if row not in rows:
-                        continue
-                    lhs = tuple((row, c) for c in identity.lhs)
-                    rhs = tuple((row, c) for c in identity.rhs)
-                    if all(c in rows[row] for _, c in lhs + rhs):
-                        yield Instance(identity, table, lhs, rhs, f"「{table.row(row).name}」行")
+                lhs = tuple((row, c) for c in identity.lhs)
+                rhs = tuple((row, c) for c in identity.rhs)
+                if all(c in rows[row] for _, c in lhs + rhs):
+                    yield Instance(identity, table, lhs, rhs, f"「{table.row(row).name}」行")
 
 
 def bounds_state(lhs: list[int | float | None], rhs: list[int | float | None]) -> State:

@@ -61,11 +61,14 @@ def _has_report_structure(lines: list[str], sections: list[Found], title_found: 
     return title_found or len(sections) >= 3 or bool(report_signs("\n".join(lines)))
 
 
-def _scope(table: Table, sections: list[Found], pieces: list[Piece]) -> list[Piece]:
-    """The pieces of the section that holds `table`; the whole document if its heading is missing."""
+def _scope(table: Table, sections: list[Found], pieces: list[Piece], lines: list[int] | None = None) -> list[Piece]:
+    """The pieces of the section that holds `table`; the whole document if its heading is missing.
+
+    `lines` is each piece's line, if the caller has worked it out already."""
     for found in sections:
         if found.section.table == table.key:
-            lines = [p.line for p in pieces]
+            if lines is None:
+                lines = [p.line for p in pieces]
             return pieces[bisect_right(lines, found.line):bisect_left(lines, found.end)]
     return pieces
 
@@ -143,8 +146,9 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
         form = form_for_year(meta.year)
     reads: dict[str, TableRead] = {}
     if form is not None:
+        piece_lines = [p.line for p in doc.pieces] if sections else None
         for table in form.tables:
-            reads[table.key] = read_table(table, _scope(table, sections, doc.pieces))
+            reads[table.key] = read_table(table, _scope(table, sections, doc.pieces, piece_lines))
     if not any(r.rows_seen for r in reads.values()):
         if not _has_report_structure(doc.lines, sections, "year" in meta.sources
                                      and meta.sources["year"].startswith("标题")):

@@ -16,6 +16,7 @@ blank cells cannot be located for certain, the uncertain cells are left null and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from decimal import Decimal
@@ -31,27 +32,44 @@ from .values import Value, is_unit_only, parse_value, to_column_unit, to_json_nu
 # A header item: a set of candidate column keys, or a spanning group label.
 GROUP = "__group__"
 
+_compact_cached = lru_cache(maxsize=1 << 14)(compact)
+
+
+def _compact(text: str) -> str:
+    """compact() of a piece's or run's text: the same labels and cells recur in every report, so
+    short texts are remembered (long ones, prose, are not: they would only fill the cache)."""
+    return _compact_cached(text) if len(text) <= 80 else compact(text)
+
 
 class Run:
     """A maximal stretch of label text, or of values, in the piece stream.
 
-    A text run's `text` (pieces joined) and `key` (its label key) are set once it is complete.
+    A text run's `text` (pieces joined) and `key` (its label key) are worked out when first
+    asked for: only runs followed by values are ever read as labels, and the others (prose) would
+    cost a regex pass over every paragraph.
     """
 
-    __slots__ = ("kind", "pieces", "values", "text", "key", "_lengths")
+    __slots__ = ("kind", "pieces", "values", "_text", "_key", "_ends")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "text" | "values"
         self.pieces: list[Piece] = []
         self.values: list[tuple[Piece, Value | None]] = []  # None: a blank piece
-        self.text = ""
-        self.key = ""
-        self._lengths: list[int] | None = None
+        self._text: str | None = None if kind == "text" else ""  # a value run has no label text
+        self._key: str | None = None if kind == "text" else ""
+        self._ends: list[int] | None = None
 
-    def seal(self) -> Run:
-        self.text = "".join(p.text for p in self.pieces)
-        self.key = compact(self.text)  # pieces are NFKC-normalised already
-        return self
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(p.text for p in self.pieces)
+        return self._text
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = _compact(self.text)  # pieces are NFKC-normalised already
+        return self._key
 
     def printed(self, start: int, end: int) -> tuple[str, int]:
         """(printed text, first line) of the pieces holding key characters [start, end).
@@ -65,23 +83,27 @@ class Run:
             for piece in reversed(self.pieces):
                 if need <= 0:
                     break
-                length = len(compact(piece.text))
+                length = len(_compact(piece.text))
                 if length:
                     out_tail.append(piece)
                     need -= length
             out_tail.reverse()
             return "".join(p.text for p in out_tail), (out_tail[0].line if out_tail else 0)
-        if self._lengths is None:
-            self._lengths = [len(compact(p.text)) for p in self.pieces]
+        if self._ends is None:  # where each piece's key characters end, for the bisection below
+            ends, pos = [], 0
+            for piece in self.pieces:
+                pos += len(_compact(piece.text))
+                ends.append(pos)
+            self._ends = ends
+        ends, pieces = self._ends, self.pieces
         out: list[str] = []
         line = 0
-        pos = 0
-        for piece, length in zip(self.pieces, self._lengths):
-            if pos + length > start and pos < end and length:
-                out.append(piece.text)
-                line = line or piece.line
-            pos += length
-            if pos >= end:
+        for k in range(bisect_right(ends, start), len(pieces)):  # the first piece ending past `start`
+            pos = ends[k - 1] if k else 0
+            if pos < end and ends[k] > pos:
+                out.append(pieces[k].text)
+                line = line or pieces[k].line
+            if ends[k] >= end:
                 break
         return "".join(out), line
 
@@ -101,30 +123,41 @@ def to_runs(pieces: list[Piece]) -> list[Run]:
     """Group pieces into alternating text and value runs; unit-only pieces are dropped."""
     runs: list[Run] = []
     pending: list[Piece] = []  # blanks right after a label: empty cells if values follow
+    last: Run | None = None  # runs[-1]
     for piece in pieces:
-        if piece.blank == UNREADABLE_CELL and (not runs or runs[-1].kind != "values"):
-            runs.append(Run("values"))
-            runs[-1].values.extend((p, None) for p in pending)
-            pending = []
-        if piece.blank:
-            if runs and runs[-1].kind == "values":
-                runs[-1].values.append((piece, None))
+        blank = piece.blank
+        if blank:
+            if blank == UNREADABLE_CELL and (last is None or last.kind != "values"):
+                last = Run("values")
+                runs.append(last)
+                last.values.extend((p, None) for p in pending)
+                pending = []
+            if last is not None and last.kind == "values":
+                last.values.append((piece, None))
             else:
                 pending.append(piece)
             continue
         value = parse_value(piece.text)
-        if value is None and is_unit_only(piece.text) and runs and runs[-1].kind == "values":
+        if value is None:
+            if last is not None and last.kind == "values" and is_unit_only(piece.text):
+                continue
+            if last is None or last.kind != "text":
+                last = Run("text")
+                runs.append(last)
+            if pending:
+                pending = []
+            last.pieces.append(piece)
             continue
-        kind = "text" if value is None else "values"
-        if not runs or runs[-1].kind != kind:
-            runs.append(Run(kind))
-            if kind == "values":
-                runs[-1].values.extend((p, None) for p in pending)
-        pending = []
-        runs[-1].pieces.append(piece)
-        if value is not None:
-            runs[-1].values.append((piece, value))
-    return [r.seal() if r.kind == "text" else r for r in runs]
+        if last is None or last.kind != "values":
+            last = Run("values")
+            runs.append(last)
+            if pending:
+                last.values.extend((p, None) for p in pending)
+        if pending:
+            pending = []
+        last.pieces.append(piece)
+        last.values.append((piece, value))
+    return runs
 
 
 def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
@@ -138,13 +171,51 @@ def pairs(runs: list[Run]) -> list[tuple[Run, Run]]:
 _TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]?\s*$")
 
 
-def _label_index(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+class LabelIndex(list):
+    """(label key, owner) pairs sorted longest first, with the lookups the scans need built once.
+
+    Indexes are built from the form definitions once per table (see row_index, column_index), so
+    the per-character tables below cost nothing per report.
+    """
+
+    __slots__ = ("by_first", "by_last", "prefixes", "longest", "owner_of", "scanner")
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        super().__init__(items)
+        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        self.by_last: dict[str, list[tuple[str, str]]] = {}
+        self.prefixes: dict[str, set[str]] = {}  # see _match_cut_label
+        for label, owner in self:
+            if label:
+                self.by_first.setdefault(label[0], []).append((label, owner))
+                self.by_last.setdefault(label[-1], []).append((label, owner))
+            for k in range(MIN_CUT_LABEL, len(label)):
+                self.prefixes.setdefault(label[:k], set()).add(owner)
+        self.longest = max((len(label) for label, _ in self), default=0)
+        # scan_labels in one regex pass: at each position the labels starting with that character
+        # are tried longest first, as an alternation tries its branches in order; a match resumes
+        # the scan at its end, and a position where none matches is skipped
+        self.owner_of: dict[str, str] = {}
+        branches = []
+        for first, labels in self.by_first.items():
+            for label, owner in labels:
+                self.owner_of.setdefault(label, owner)
+            rests = "|".join(re.escape(label[1:]) for label, _ in labels)
+            branches.append(f"{re.escape(first)}(?:{rests})")
+        self.scanner = re.compile("|".join(branches) or "(?!)")
+
+
+def _label_index(items: list[tuple[str, str]]) -> LabelIndex:
     """(label key, owner) sorted longest first, so the most specific label wins."""
-    return sorted(items, key=lambda kv: len(kv[0]), reverse=True)
+    return LabelIndex(sorted(items, key=lambda kv: len(kv[0]), reverse=True))
+
+
+def _indexed(index: list[tuple[str, str]]) -> LabelIndex:
+    return index if isinstance(index, LabelIndex) else LabelIndex(index)
 
 
 @lru_cache(maxsize=64)
-def row_index(table: Table) -> list[tuple[str, str]]:
+def row_index(table: Table) -> LabelIndex:
     return _label_index([(k, r.key) for r in table.rows for k in r.keys])
 
 
@@ -154,16 +225,19 @@ def match_row_at_end(run: Run, index: list[tuple[str, str]]) -> tuple[str, int] 
     Tried on the run as printed, then without a trailing parenthetical note (labels such as
     `（二）部分公开（区分处理的…）` are printed with differently worded notes).
     """
-    keys = [run.key]
+    index = _indexed(index)
+    by_last = index.by_last
+    key = run.key
+    for label, row in by_last.get(key[-1:], ()):
+        if key.endswith(label):
+            return row, len(key) - len(label)
     if "(" in run.text or "（" in run.text:  # a note, closed or cut off where the line wrapped
         stripped = _TRAILING_NOTE.sub("", run.text)
         if stripped != run.text:
-            keys.append(label_key(stripped))
-    by_last = _by_last_char(tuple(index))
-    for key in keys:
-        for label, row in by_last.get(key[-1:], ()):
-            if key.endswith(label):
-                return row, len(key) - len(label)
+            key = label_key(stripped)
+            for label, row in by_last.get(key[-1:], ()):
+                if key.endswith(label):
+                    return row, len(key) - len(label)
     return _match_cut_label(run.key, index)
 
 
@@ -175,38 +249,19 @@ def _match_cut_label(key: str, index: list[tuple[str, str]]) -> tuple[str, int] 
     """A row whose label the run ends with the beginning of (`2.其他法律行政法规禁止` | `公开`:
     the rest printed below the values, as unruled PDF tables wrap long labels). Only a long,
     unambiguous beginning counts."""
-    prefixes, longest = _label_prefixes(tuple(index))
-    for k in range(min(longest, len(key)), MIN_CUT_LABEL - 1, -1):
+    index = _indexed(index)
+    prefixes = index.prefixes
+    for k in range(min(index.longest, len(key)), MIN_CUT_LABEL - 1, -1):
         rows = prefixes.get(key[-k:])
         if rows:
             return (next(iter(rows)), len(key) - k) if len(rows) == 1 else None
     return None
 
 
-@lru_cache(maxsize=64)
-def _label_prefixes(index: tuple[tuple[str, str], ...]) -> tuple[dict[str, set[str]], int]:
-    """Every proper beginning (from MIN_CUT_LABEL characters) of every label → the rows it may start."""
-    out: dict[str, set[str]] = {}
-    for label, row in index:
-        for k in range(MIN_CUT_LABEL, len(label)):
-            out.setdefault(label[:k], set()).add(row)
-    return out, max((len(label) for label, _ in index), default=0)
-
-
-@lru_cache(maxsize=64)
-def _by_last_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """Labels grouped by their last character (a label that ends a run ends with its last one)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for label, owner in index:
-        if label:
-            out.setdefault(label[-1], []).append((label, owner))
-    return out
-
-
 # ---------------------------------------------------------------------------------------- headers
 
 @lru_cache(maxsize=64)
-def column_index(table: Table, columns: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+def column_index(table: Table, columns: tuple[str, ...] | None = None) -> LabelIndex:
     """Header label keys → column key ('|'-joined when a label is shared), plus group labels."""
     owners: dict[str, list[str]] = {}
     for col in table.columns:
@@ -224,28 +279,10 @@ def scan_labels(key: str, index: list[tuple[str, str]], run: Run | None = None) 
 
     `printed` is the label as printed in `run` (whose key `key` starts), or the key without one.
     """
-    by_first = _by_first_char(tuple(index))
-    found: list[tuple[str, str, str]] = []
-    i = 0
-    while i < len(key):
-        for label, owner in by_first.get(key[i], ()):
-            if key.startswith(label, i):
-                found.append((owner, label, run.printed(i, i + len(label))[0] if run else label))
-                i += len(label)
-                break
-        else:
-            i += 1
-    return found
-
-
-@lru_cache(maxsize=64)
-def _by_first_char(index: tuple[tuple[str, str], ...]) -> dict[str, list[tuple[str, str]]]:
-    """The labels of an index grouped by first character, longest first (the scan's hot path)."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for label, owner in index:
-        if label:
-            out.setdefault(label[0], []).append((label, owner))
-    return out
+    index = _indexed(index)
+    owner_of = index.owner_of
+    return [(owner_of[m[0]], m[0], run.printed(m.start(), m.end())[0] if run else m[0])
+            for m in index.scanner.finditer(key)]
 
 
 def header_order(found: list[tuple[str, str, str]], table: Table) -> list[tuple[list[str], str]]:
@@ -389,7 +426,7 @@ def confirm_by_identities(candidates: list[list], cols: list[str], table: Table,
 
 # ---------------------------------------------------------------------------------------- readers
 
-@dataclass
+@dataclass(slots=True)
 class _RowValues:
     """A row's printed values and the placements still possible for them."""
 
@@ -542,8 +579,10 @@ def _units_from_header(header: list[tuple[list[str], str]] | None) -> dict[str, 
 def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | None = None) -> TableRead:
     """Read a table whose rows carry labels in a stub column (表二, 表三)."""
     read = TableRead()
-    allowed = {r.key for r in (rows or table.rows)}
-    rindex = [(k, r) for k, r in row_index(table) if r in allowed]
+    rindex = row_index(table)
+    if rows:
+        allowed = {r.key for r in rows}
+        rindex = LabelIndex([(k, r) for k, r in rindex if r in allowed])
     cindex = column_index(table)
     header: list[tuple[list[str], str]] | None = None
     units: dict[str, str] = {}
@@ -580,6 +619,14 @@ def read_row_table(table: Table, pieces: list[Piece], rows: tuple[Row, ...] | No
     return read
 
 
+@lru_cache(maxsize=64)
+def _header_tree_index(table: Table) -> LabelIndex:
+    """Row labels, column headers, then group labels of a one-row table (one scan finds them all)."""
+    cindex = column_index(table)
+    return _label_index(row_index(table) + [(k, o) for k, o in cindex if not o.startswith(GROUP)]
+                        + [(k, o) for k, o in cindex if o.startswith(GROUP)])
+
+
 def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
     """Read a table printed as one data row under a header tree (表四).
 
@@ -589,9 +636,7 @@ def read_one_row_table(table: Table, pieces: list[Piece]) -> TableRead:
     """
     read = TableRead()
     rindex = row_index(table)
-    cindex = column_index(table)
-    both = _label_index(rindex + [(k, o) for k, o in cindex if not o.startswith(GROUP)]
-                        + [(k, o) for k, o in cindex if o.startswith(GROUP)])
+    both = _header_tree_index(table)
     row_keys = {r.key for r in table.rows}
     leaf_order: list[tuple[list[str], str]] | None = None
     all_cols = tuple(c.key for c in table.columns)

@@ -129,9 +129,13 @@ class Table:
     def column(self, key: str) -> Column:
         return self._columns_by_key[key]
 
+    @cached_property
+    def column_keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
     def row_columns(self, row: Row) -> tuple[str, ...]:
         """The column keys a row has, in the form's printed order."""
-        return row.columns or tuple(c.key for c in self.columns)
+        return row.columns or self.column_keys
 
     @property
     def official_rows(self) -> tuple[Row, ...]:

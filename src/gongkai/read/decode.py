@@ -8,6 +8,7 @@ that vocabulary is absent.
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import InputError
 
@@ -19,11 +20,14 @@ _CANDIDATES = ("utf-8", "gb18030", "big5hkscs")
 _COMMON = set("政府信息公开開年度报報告申请請情况況行复復议議诉訴讼訟的和本数數量件条條处處理")
 
 
+_CJK = re.compile("[\u4e00-\u9fff]+")
+
+
 def _vocabulary_score(text: str) -> float:
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = sum(map(len, _CJK.findall(text)))
     if not cjk:
         return 0.0
-    return sum(1 for ch in text if ch in _COMMON) / cjk
+    return sum(map(text.count, _COMMON)) / cjk  # every common character is CJK: counted in C
 
 
 _CONTROL = bytes([*range(0, 9), *range(14, 32)])

@@ -90,7 +90,7 @@ def _row_cells(line: str) -> list[str] | None:
         while tail and not _IS_VALUE.match(tail[0]):  # the label may itself hold spaces (商业 企业)
             head += " " + tail.pop(0)
         parts = [head, *tail]
-    values = sum(1 for p in parts if _IS_VALUE.match(p))
+    values = len(list(filter(_IS_VALUE.match, parts)))
     if len(parts) < 2 or (values < 2 and not (values == 1 and len(stripped) <= 40)):
         return None if "\t" not in stripped else parts
     return parts
@@ -105,12 +105,13 @@ def paragraph_gap(lines: list[str]) -> int:
     counts: dict[int, int] = {}
     gap = -1
     for line in lines:
-        if line.strip():
+        if not line:
+            if gap >= 0:
+                gap += 1
+        elif line.strip():
             if gap >= 0:
                 counts[gap] = counts.get(gap, 0) + 1
             gap = 0
-        elif gap >= 0 and not line:
-            gap += 1
     return max(counts, key=lambda g: (counts[g], -g)) if counts else 1
 
 
@@ -121,31 +122,32 @@ def split_pieces(lines: list[str]) -> list[Piece]:
     cell_has_text = False
     usual = paragraph_gap(lines)
     empty_run = 0
+    append = pieces.append
     for number, line in enumerate(lines, start=1):
-        # (the gap count first: the regex keeps state per repetition, 280 bytes a word on a long line)
-        if "|" not in line and not _too_many_gaps(line) and (
-                "\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS
-                                 and ("  " in line or _TRAILING_VALUES.search(line)))):
-            cells = _row_cells(line)
-            if cells is not None:  # one table row on one line, as a browser copies a page
-                empty_run = 0
-                pieces.extend(_new(Piece, (c, number, EMPTY_CELL if not c else NOT_BLANK, None)) for c in cells)
-                continue
+        if not line:
+            empty_run += 1
+            continue
         if "|" not in line:
+            # (the gap count before the regex: it keeps state per repetition, 280 bytes a word on a long line)
+            if ("\t" in line or (" " in line and line.rstrip(" ?")[-1:] in _VALUE_ENDS)) and not _too_many_gaps(line) \
+                    and ("\t" in line or "  " in line or _TRAILING_VALUES.search(line)):
+                cells = _row_cells(line)
+                if cells is not None:  # one table row on one line, as a browser copies a page
+                    empty_run = 0
+                    pieces.extend(_new(Piece, (c, number, EMPTY_CELL if not c else NOT_BLANK, None)) for c in cells)
+                    continue
             text = line.strip()
             if text:
                 if not in_cell and empty_run > usual:
                     # empty paragraphs beyond the usual break: printed empty cells
                     for _ in range((empty_run - usual) // (usual + 1)):
-                        pieces.append(Piece("", number - 1, blank=EMPTY_CELL))
+                        append(Piece("", number - 1, blank=EMPTY_CELL))
                 empty_run = 0
-                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))  # Piece(), minus its Python __new__
+                append(_new(Piece, (text, number, NOT_BLANK, None)))  # Piece(), minus its Python __new__
                 cell_has_text = True
-            elif line and not in_cell:
-                pieces.append(Piece("", number, blank=MAYBE_CELL))
+            elif not in_cell:
+                append(_new(Piece, ("", number, MAYBE_CELL, None)))
                 empty_run = 0
-            elif not line:
-                empty_run += 1
             continue
         empty_run = 0
         if line.count("|") > MAX_ROW_GAPS:  # not cells: a rule drawn with pipes, or an artefact
@@ -156,11 +158,11 @@ def split_pieces(lines: list[str]) -> list[Piece]:
         for index, part in enumerate(line.split("|")):
             if index:
                 if in_cell and not cell_has_text:
-                    pieces.append(Piece("", number, blank=EMPTY_CELL if lone_pipe else MAYBE_CELL))
+                    append(_new(Piece, ("", number, EMPTY_CELL if lone_pipe else MAYBE_CELL, None)))
                 in_cell, cell_has_text = True, False
             text = part.strip()
             if text:
-                pieces.append(_new(Piece, (text, number, NOT_BLANK, None)))
+                append(_new(Piece, (text, number, NOT_BLANK, None)))
                 cell_has_text = True
         # a pipe at the end of the line closes the cell; the rest of the line opened a new one
     return pieces
@@ -212,12 +214,13 @@ def blocks_document(blocks: list[Block], source_format: str, encoding: str | Non
              for b in blocks]
     lines = normalize_text("\n".join(texts)).split("\n")
     pieces: list[Piece] = []
+    append = pieces.append
     for number, (block, line) in enumerate(zip(blocks, lines), start=1):
         text = line.strip()
         if block.cell and text.startswith(UNREADABLE_MARK):
-            pieces.append(Piece(text[len(UNREADABLE_MARK):], number, UNREADABLE_CELL, block.where))
+            append(Piece(text[len(UNREADABLE_MARK):], number, UNREADABLE_CELL, block.where))
         elif text:
-            pieces.append(Piece(text, number, NOT_BLANK, block.where))
+            append(_new(Piece, (text, number, NOT_BLANK, block.where)))
         elif block.cell:
-            pieces.append(Piece("", number, EMPTY_CELL, block.where))
+            append(_new(Piece, ("", number, EMPTY_CELL, block.where)))
     return Document(lines=lines, source_format=source_format, encoding=encoding, pieces=pieces)

@@ -17,6 +17,8 @@ from ..errors import InputError
 from .decode import decode_bytes
 from .document import Block
 
+_new = tuple.__new__
+
 MAX_NESTING = 3000
 """Open container elements at once. Real pages nest a few dozen deep; the HTML parser's work grows
 with the square of this depth (100,000 nested `<div>` take it 20 s), so deeper is refused before
@@ -35,7 +37,6 @@ _BLOCK = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", 
 _CHROME = re.compile(r"(^|[-_\s])(nav|navbar|menu|footer|foot|breadcrumb|crumb|share|copyright|sidebar|"
                      r"topbar|toolbar|login|search|friendlink|links?)([-_\s]|\d|$)", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_SPACE = re.compile(r"\s+")
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "big5": "big5hkscs"}
 
 
@@ -63,7 +64,8 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def _text(node: LexborNode) -> str:
-    return _SPACE.sub(" ", node.text(deep=True, separator="", strip=False)).strip()
+    # `\s+` → " " then strip(), in one C pass: str.split and re's \s use the same Unicode spaces
+    return " ".join(node.text(deep=True, separator="", strip=False).split())
 
 
 def _tables_within(node: LexborNode, enough: int) -> int:
@@ -80,12 +82,16 @@ def _tables_within(node: LexborNode, enough: int) -> int:
 
 def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
+    if not attrs:
+        return False
     ident = " ".join(v for k, v in attrs.items() if k in ("id", "class", "role") and v)
     return bool(ident) and bool(_CHROME.search(ident)) and not _tables_within(node, 1)
 
 
 def _check_nesting(data: bytes) -> None:
     """Refuse markup nested past MAX_NESTING before the parser spends minutes on it."""
+    if data.count(b"<") <= MAX_NESTING:
+        return  # every level opens with a "<": too few of them to nest that deep
     depth = 0
     for m in _CONTAINER_TAG.finditer(data):
         if m.group(1):
@@ -106,9 +112,9 @@ class _Walker:
         self.cells = 0  # grid positions claimed so far, against MAX_CELLS
 
     def flush(self) -> None:
-        text = _SPACE.sub(" ", "".join(self.line)).strip()
+        text = " ".join("".join(self.line).split())  # as _text
         if text:
-            self.blocks.append(Block(text))
+            self.blocks.append(_new(Block, (text, False, None)))
         self.line = []
 
     def walk(self, root: LexborNode) -> None:
@@ -150,19 +156,25 @@ class _Walker:
                     continue
                 while (r, c) in taken:
                     c += 1
-                rowspan = min(_span(cell.attributes.get("rowspan")), len(rows) - r)  # no rows past the table
-                colspan = _span(cell.attributes.get("colspan"))
+                attrs = cell.attributes
+                rowspan = colspan = 1
+                if attrs:
+                    rowspan = min(_span(attrs.get("rowspan")), len(rows) - r)  # no rows past the table
+                    colspan = _span(attrs.get("colspan"))
                 self.cells += rowspan * colspan
                 if self.cells > MAX_CELLS:
                     raise InputError(f"网页表格过大（超过 {MAX_CELLS} 个单元格位置），不像是年度报告页面")
-                for dr in range(rowspan):
+                # only the rows below are claimed: this row's positions are never asked for again
+                for dr in range(1, rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
-                self.blocks.append(Block(_text(cell), True, (index, r, c)))
+                self.blocks.append(_new(Block, (_text(cell), True, (index, r, c))))  # Block(), minus its Python __new__
                 c += colspan
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(value or 1), 100))
     except ValueError:
@@ -171,15 +183,22 @@ def _span(value: str | None) -> int:
 
 def _meta_lines(tree: LexborHTMLParser) -> list[str]:
     """Title and CMS tags, written the way a page prints them, for the metadata reader."""
+    # each css_first walks the whole tree: ask only for names some <meta> carries (in any case)
+    present = {(m.attributes.get("name") or "").lower() for m in tree.tags("meta")}
+
     def meta(*names: str) -> str:
         for name in names:
+            if name.lower() not in present:
+                continue
             node = tree.css_first(f'meta[name="{name}"]') or tree.css_first(f'meta[name="{name.lower()}"]')
             if node and (content := (node.attributes.get("content") or "").strip()):
                 return content
         return ""
 
     lines = []
-    title = meta("ArticleTitle") or (_text(tree.css_first("title")) if tree.css_first("title") else "")
+    title = meta("ArticleTitle")
+    if not title and (node := tree.css_first("title")):
+        title = _text(node)
     if title:
         lines.append(title.split("_")[0].split("|")[0].strip())
     if pub := meta("PubDate", "publishdate", "pubdate"):
