@@ -448,7 +448,7 @@ def serve(
 
         from .web.app import create_app
     except ImportError:
-        err.print("[red]缺少网页组件[/red]：请安装 pip install 'gongkai[web]'")
+        err.print("[red]缺少网页组件[/red]：请安装 pip install " + escape("'gongkai[web]'"))
         raise typer.Exit(2) from None
     from .store import StoreError, db_path
 
