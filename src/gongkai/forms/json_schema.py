@@ -86,7 +86,10 @@ def _quality() -> dict[str, Any]:
     dimension = {"type": "object", "required": ["score", "findings"], "properties": {
         "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
         "note": {"type": "string", "description": "score 为 null 时说明为何无法判断"},
-        "findings": {"type": "array"}}}
+        "findings": {"type": "array", "items": {
+            "type": "object", "required": ["rule", "severity", "deduction"], "properties": {
+                "rule": {"type": "string"}, "severity": {"enum": list(get_args(Severity))},
+                "deduction": {"type": "number", "minimum": 0}}}}}}
     props: dict[str, Any] = {k: {**dimension, "description": name} for k, name in DIMENSIONS.items()}
     props["overall"] = {"type": ["integer", "null"], "minimum": 0, "maximum": 100, "description": "综合"}
     return {"type": "object", "properties": props, "additionalProperties": False}
