@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test test-fast bench fuzz score clean
+.PHONY: install demo serve test test-fast bench fuzz score clean lean-size
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -61,3 +61,9 @@ score: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .demo tests/artifacts
+
+# The base install's size, as the README prints it: a fresh venv in a temporary folder, `pip install .`, du -sh.
+lean-size:
+	@d=$$(mktemp -d) && $(PY) -m venv $$d/venv && echo "空 venv：$$(du -sh $$d/venv | cut -f1)" && \
+	$$d/venv/bin/python -m pip install --quiet . && echo "pip install . 之后：$$(du -sh $$d/venv | cut -f1)"; \
+	rm -rf $$d

@@ -448,7 +448,7 @@ def serve(
 
         from .web.app import create_app
     except ImportError:
-        err.print("[red]缺少网页组件[/red]：请安装 pip install 'gongkai[web]'")
+        err.print("[red]缺少网页组件[/red]：请安装 pip install " + escape("'gongkai[web]'"))
         raise typer.Exit(2) from None
     from .store import StoreError, db_path
 
@@ -474,8 +474,16 @@ def serve(
 
 
 @app.command()
-def schema() -> None:
+def schema(
+    json_schema: bool = typer.Option(False, "--json-schema",
+                                     help="改为打印 gongkai parse --json 输出文档的 JSON Schema（draft 2020-12）"),
+) -> None:
     """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。"""
+    if json_schema:
+        from .forms.json_schema import parse_document_schema
+
+        print(json.dumps(parse_document_schema(), ensure_ascii=False, indent=2))
+        return
     from .store.schema import SCHEMA_VERSION, ddl
 
     print(f"-- gongkai 数据库表结构，版本 {SCHEMA_VERSION}（说明见 README「数据库表结构」）")

@@ -318,10 +318,14 @@ def scan(pdf: bytes, seed: int, dpi: int = 200, kind: str = "pdf", degrade: bool
     """
     import io
 
-    import cv2
-    import numpy as np
     import pypdfium2 as pdfium
-    from PIL import Image
+
+    try:
+        import cv2
+        import numpy as np
+        from PIL import Image
+    except ImportError:
+        raise RuntimeError("生成扫描件需要 OpenCV 与 Pillow：请安装 pip install 'gongkai[ocr]'") from None
 
     rng = random.Random(seed)
     source = pdfium.PdfDocument(pdf)

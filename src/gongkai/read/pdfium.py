@@ -376,7 +376,7 @@ def render_page_gray(doc: pdfium.PdfDocument, index: int, dpi: float) -> tuple[A
         array = bitmap.to_numpy()
     except Exception:  # noqa: BLE001
         raise InputError(f"PDF 第 {index + 1} 页无法渲染") from None
-    import cv2
+    cv2 = _opencv()
 
     if array.ndim == 3:
         array = cv2.cvtColor(array, cv2.COLOR_BGRA2GRAY if array.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
@@ -390,7 +390,7 @@ def render_page_png(doc: pdfium.PdfDocument, index: int, dpi: float) -> tuple[by
         array = bitmap.to_numpy()
     except Exception:  # noqa: BLE001
         raise InputError(f"PDF 第 {index + 1} 页无法渲染") from None
-    import cv2
+    cv2 = _opencv()
 
     if array.ndim == 3 and array.shape[2] == 4:
         array = cv2.cvtColor(array, cv2.COLOR_BGRA2BGR)
@@ -398,3 +398,12 @@ def render_page_png(doc: pdfium.PdfDocument, index: int, dpi: float) -> tuple[by
     if not ok:
         raise InputError(f"PDF 第 {index + 1} 页无法渲染")
     return png.tobytes(), 72 / dpi
+
+
+def _opencv():  # type: ignore[no-untyped-def]
+    """OpenCV, which only the page images for OCR need (it comes with the `ocr` extra)."""
+    try:
+        import cv2
+    except ImportError:
+        raise InputError("渲染 PDF 页面图像需要 OpenCV：请安装 pip install 'gongkai[ocr]'") from None
+    return cv2

@@ -86,7 +86,7 @@ def texts_row(report: Report) -> tuple:
 def to_record(report: Report, size: int | None, original: bytes | None = None) -> Record:
     """The rows of one parsed report (and its bytes, kept for the review pages)."""
     sha = report.sha256
-    body = body_of(report.organization)
+    body = body_of(report.organization, report.year)
     severities = [f.severity for f in report.findings]
     overall = (report.quality or {}).get("overall")
     row = (sha, report.organization, body.body_id if body else None, report.year, report.template,
