@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a corpus of synthetic, never-seen text reports in the scorer's case format.
 
-    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff,pdftotext,markdown,opening] [--damaged]
+    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff,pdftotext,markdown,opening,narrative] [--damaged]
 
 Formats `pdftotext` and `markdown` are text converted from a generated PDF (ruled or not):
 `pdftotext -layout` output (poppler-utils) and pymupdf4llm's Markdown, as researchers hold them.
@@ -20,6 +20,10 @@ expected), and for text a 1 MB junk line after the report. Every other cell must
 `opening` writes pages that are the annual report without its tables (`opening_case`): report
 fields only in the truth (organization, year, published), scored as the real openings are.
 
+`narrative` writes text reports whose overview states table quantities, a share (--errors) of
+them wrong: each wrong statement is an expected X-3 finding (`gongkai.synth.narrative_case`; the
+scorer gives recall, `tools/x3_measure.py` precision as well).
+
 `pdf_unruled` writes PDFs whose tables have no ruling lines (Word with borders off: CJK labels,
 Latin digits, cells aligned top or centre, tables running across pages) as input.pdf.
 """
@@ -33,7 +37,7 @@ from pathlib import Path
 
 from gongkai.forms import FORMS
 from gongkai.render.text import Document, plain_cell, render_text
-from gongkai.synth import DEPARTMENTS, PLACES, Synthetic, random_tables, scan, synthesize
+from gongkai.synth import DEPARTMENTS, PLACES, Synthetic, narrative_case, random_tables, scan, synthesize
 
 
 def scan_case(seed: int, inject_error: bool, fmt: str, dpi: int) -> tuple[Synthetic, str]:
@@ -230,7 +234,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--errors", type=float, default=0.3)
-    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff,pdftotext,markdown,opening")
+    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,xlsx,scan,tiff,pdftotext,markdown,opening,narrative")
     ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
     args = ap.parse_args()
     formats = args.formats.split(",")
@@ -253,6 +257,14 @@ def main() -> None:
             (case / f"input.{ext}").write_bytes(data)
             truth["case"]["seed"] = seed
             (case / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            continue
+        if fmt == "narrative":
+            s = narrative_case(seed, contradictions=args.errors)
+            case = args.out / f"narrative-{i:04d}"
+            case.mkdir(parents=True, exist_ok=True)
+            (case / "input.txt").write_bytes(s.data)
+            s.truth["case"]["seed"] = seed
+            (case / "truth.json").write_text(json.dumps(s.truth, ensure_ascii=False, indent=1), encoding="utf-8")
             continue
         inject = rng.random() < args.errors
         if fmt in ("scan", "tiff"):
