@@ -235,3 +235,27 @@ def test_layout_unit_wrapped_below_its_number_is_not_a_label():
     assert "件" not in pieces
     at = pieces.index("6.属于四类过程性信")
     assert pieces[at + 1:at + 8] == ["0", "0", "0", "0", "0个", "0件", "0条"]
+
+
+def test_layout_label_tail_below_the_row_above_does_not_split_the_next_label():
+    # seed 6, case 28: `息` ends row 5's label below its values; it stands right of the next
+    # row's `(六)其他处理`, and read column by column it came between that label and its values
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                     4.无正当理由大量反",
+        "                                        0          0     0     0     0        0            0",
+        "                         复申请",
+        "",
+        "                     5.要求行政机关确认",
+        "                     或重新出具已获取信          0          0     0     0     0        0            0",
+        "                          息",
+        "",
+        "                 (六)其他处理               400         0     0     0         0    0           400",
+        "",
+        "                 (七)总计                 745          2    5     0     3        3           758",
+    ]
+    pieces = [p.text for p in layout_pieces(lines)]
+    at = pieces.index("(六)其他处理")
+    assert pieces[at - 1] == "息"
+    assert pieces[at + 1:at + 8] == ["400", "0", "0", "0", "0", "0", "400"]

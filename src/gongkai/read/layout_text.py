@@ -190,8 +190,17 @@ def _chains(frags: list[_Tok]) -> list[list[_Tok]]:
 
 
 def _label_pieces(frags: list[_Tok]) -> list[Piece]:
-    """A row's label fragments as pieces, column by column."""
+    """A row's label fragments as pieces, column by column.
+
+    Fragments on lines above the first numbered label (`(六)其他处理`, `5.要求…`) are the end
+    of the row above, wrapped below its values: they go first, in line order, whatever column
+    they stand in, so they do not come between this row's label and its values."""
+    numbered = [t.line for t in frags if _ENUMERATED.match(t.text)]
     out = []
+    if numbered:
+        first = min(numbered)
+        out = [Piece(t.text, t.line, NOT_BLANK) for t in sorted(frags, key=lambda t: (t.line, t.start)) if t.line < first]
+        frags = [t for t in frags if t.line >= first]
     for chain in _chains(frags):
         for t in chain:
             out.append(Piece(t.text, t.line, NOT_BLANK))
