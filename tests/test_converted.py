@@ -259,3 +259,31 @@ def test_layout_label_tail_below_the_row_above_does_not_split_the_next_label():
     at = pieces.index("(六)其他处理")
     assert pieces[at - 1] == "息"
     assert pieces[at + 1:at + 8] == ["400", "0", "0", "0", "0", "0", "400"]
+
+
+def test_layout_label_wrapped_around_its_values_stays_in_the_block():
+    # seed 4, case 19: a long label wraps above and below its values, each line filling its cell
+    # up to the value columns (wider than 1.5 columns a glyph would allow): the rows stay one
+    # block, so the group label beside them does not cut the leaf label apart
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                   1.申请人无正当理由逾",
+        "                   期不补正、行政机关不",
+        "                               0条              0        0个        0条            0        354项       354项",
+        "                   再处理其政府信息公开",
+        "                        申请",
+        "        (六)其",
+        "                   2.申请人逾期未按收费",
+        "         他处理",
+        "                   通知要求缴纳费用、行",
+        "                                      0        0        0个       152个           5         9         166",
+        "                   政机关不再处理其政府",
+        "                      信息公开申请",
+        "",
+        "                         3.其他         0        2        0         6             0        161        169",
+    ]
+    pieces = [p.text for p in layout_pieces(lines)]
+    at = pieces.index("通知要求缴纳费用、行")
+    assert pieces[at - 1] == "2.申请人逾期未按收费"
+    assert pieces[at + 1:at + 8] == ["0", "0", "0个", "152个", "5", "9", "166"]

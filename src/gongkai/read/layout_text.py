@@ -302,7 +302,11 @@ def _block_end(parsed: list, lines: list[str], first: int) -> int:
                 end = j + 1
                 j += 1
                 continue
-            if max(t.end for t in toks) > value_start + 1:  # a heading or prose, not a wrapped label
+            # a heading or prose, not a wrapped label: it runs into the values' columns. Measured
+            # in characters as printed (one a column), not by estimated page width: a wrapped label
+            # fills its cell up to the values, and CJK glyphs are narrower than 1.5 columns at
+            # small sizes
+            if max(t.start + len(t.text) for t in toks) > value_start + 1:
                 break
             if not _touches_values(parsed, j):  # a heading set apart by empty lines
                 break
