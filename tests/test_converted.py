@@ -161,3 +161,129 @@ def test_layout_labelled_short_row_is_not_raised_into_the_next():
     at = pieces.index(("规章", 0))
     assert pieces[at:at + 8] == [("规章", 0), ("0", 0), ("", 2), ("1", 0),
                                  ("行政规范性文件", 0), ("0", 0), ("０", 0), ("9", 0)]
+
+
+def test_layout_blank_cell_placed_by_column_spans_when_positions_drift():
+    # pdftotext -layout of an unruled 表三 (seed 1, case 14): values with units start a few
+    # columns off the plain ones (`0件` at 62 where `0` stands at 66), so no one centre per column
+    # fits every full row; the span each column's values were seen over still places the blank.
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                    2.重复申请       0       0          0    0        0        0个        0项",
+        "",
+        "                3.要求提供公开出版      0条    277个          0    0        0        0         277",
+        "                      物",
+        "",
+        "                4.无正当理由大量反      0项       0          0    0        3        0         3个",
+        "                     覆申请",
+        "",
+        "                5.要求行政机关确认      0项       0         0件             0        0         0",
+        "                或重新出具已获取信",
+        "                     息",
+        "",
+        "         (六)其   1.申请人无正当理由      0个       0         0个    0件   0件           0         0个",
+        "          他处理   逾期不补正、行政机",
+        "                关不再处理其政府信",
+        "                   息公开申请",
+        "",
+        "                2.申请人逾期未按收               48        0项    0        0        0         48",
+        "                费通知要求缴纳费用",
+        "                、行政机关不再处理",
+        "                其政府信息公开申请",
+        "",
+        "                     3.其他        0       6条         0    2    0件           0         8",
+        "",
+        "                (七)总计           2项   432项          10    2        3        0         449",
+        "     四、结转下年度继续办理                11    11件          12项   14       0条       0     48个",
+    ]
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("5.要求行政机关确认", 0))
+    assert pieces[at + 1:at + 8] == [("0项", 0), ("0", 0), ("0件", 0), ("", 2), ("0", 0), ("0", 0), ("0", 0)]
+    at = pieces.index(("2.申请人逾期未按收", 0))
+    assert pieces[at + 1:at + 8] == [("", 2), ("48", 0), ("0项", 0), ("0", 0), ("0", 0), ("0", 0), ("48", 0)]
+
+
+def test_layout_blank_not_placed_when_a_value_stands_between_two_columns():
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "   规章              7               3                 12",
+        "   规范性文件        5               3                 40",
+        "   其他文件          5        1                        40",
+    ]
+    pieces = [(p.text, p.blank) for p in layout_pieces(lines)]
+    at = pieces.index(("其他文件", 0))
+    assert pieces[at + 1:] == [("5", 0), ("1", 0), ("40", 0)]  # no blank guessed: the reader decides
+
+
+def test_layout_unit_wrapped_below_its_number_is_not_a_label():
+    # a narrow cell wraps `0件` into `0` over `件` (seed 2, case 6): the lone unit is dropped,
+    # not read as part of the next row's label (which lost the row)
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                5.属于三类内部事务      0",
+        "                                     3个      0          0   0项    3项          6",
+        "                     信息         件",
+        "",
+        "                6.属于四类过程性信",
+        "                                0     0      0          0   0个    0件          0条",
+        "                     息",
+    ]
+    pieces = [p.text for p in layout_pieces(lines)]
+    assert "件" not in pieces
+    at = pieces.index("6.属于四类过程性信")
+    assert pieces[at + 1:at + 8] == ["0", "0", "0", "0", "0个", "0件", "0条"]
+
+
+def test_layout_label_tail_below_the_row_above_does_not_split_the_next_label():
+    # seed 6, case 28: `息` ends row 5's label below its values; it stands right of the next
+    # row's `(六)其他处理`, and read column by column it came between that label and its values
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                     4.无正当理由大量反",
+        "                                        0          0     0     0     0        0            0",
+        "                         复申请",
+        "",
+        "                     5.要求行政机关确认",
+        "                     或重新出具已获取信          0          0     0     0     0        0            0",
+        "                          息",
+        "",
+        "                 (六)其他处理               400         0     0     0         0    0           400",
+        "",
+        "                 (七)总计                 745          2    5     0     3        3           758",
+    ]
+    pieces = [p.text for p in layout_pieces(lines)]
+    at = pieces.index("(六)其他处理")
+    assert pieces[at - 1] == "息"
+    assert pieces[at + 1:at + 8] == ["400", "0", "0", "0", "0", "0", "400"]
+
+
+def test_layout_label_wrapped_around_its_values_stays_in_the_block():
+    # seed 4, case 19: a long label wraps above and below its values, each line filling its cell
+    # up to the value columns (wider than 1.5 columns a glyph would allow): the rows stay one
+    # block, so the group label beside them does not cut the leaf label apart
+    from gongkai.read.layout_text import layout_pieces
+
+    lines = [
+        "                   1.申请人无正当理由逾",
+        "                   期不补正、行政机关不",
+        "                               0条              0        0个        0条            0        354项       354项",
+        "                   再处理其政府信息公开",
+        "                        申请",
+        "        (六)其",
+        "                   2.申请人逾期未按收费",
+        "         他处理",
+        "                   通知要求缴纳费用、行",
+        "                                      0        0        0个       152个           5         9         166",
+        "                   政机关不再处理其政府",
+        "                      信息公开申请",
+        "",
+        "                         3.其他         0        2        0         6             0        161        169",
+    ]
+    pieces = [p.text for p in layout_pieces(lines)]
+    at = pieces.index("通知要求缴纳费用、行")
+    assert pieces[at - 1] == "2.申请人逾期未按收费"
+    assert pieces[at + 1:at + 8] == ["0", "0", "0个", "152个", "5", "9", "166"]

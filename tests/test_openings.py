@@ -62,3 +62,46 @@ def test_signature_run_into_the_last_paragraph_gives_the_date_but_a_footer_does_
     footer = gongkai.parse_bytes((head + "本年度未收取信息处理费。\n打印时间 2024年3月5日 http://x.gov.cn/2024/03/05/1.html\n"
                                   ).encode())
     assert footer.published is None
+
+
+def test_emphasised_box_gives_the_date_and_the_body_over_the_parent_in_its_source() -> None:
+    # an opening as a Markdown page without tables: the title over two headings, a box whose
+    # labels are in emphasis and whose 来源 names the parent government, a footer update time
+    text = ("# **南关区民政局**\n\n# **2017年政府信息公开工作年度报告**\n\n"
+            "**索引号**：103066634/2018-00327  **发布机构**：南关区民政局  **发布日期**：2018-01-14  **来源**：南关区人民政府\n\n"
+            "本年度报告根据《中华人民共和国政府信息公开条例》要求编制。\n\n一、总体情况\n\n"
+            "2017年，我局认真贯彻落实政府信息公开工作要求。\n\n更新时间：2019-05-06\n").encode()
+    report = gongkai.parse_bytes(text, "t.md")
+    assert (report.organization, report.year, report.published) == ("南关区民政局", 2017, "2018-01-14")
+
+
+def test_title_naming_only_the_place_takes_the_body_from_the_box() -> None:
+    text = ("首页 > 政务公开 > 年度报告\n经济开发区2024年政府信息公开工作年度报告\n"
+            "索引号：617921422/2025-00416  发布机构：经济开发区管理委员会  来源：平阳县人民政府\n"
+            "本年度报告根据《中华人民共和国政府信息公开条例》要求编制。\n一、总体情况\n"
+            "2024年，我委认真贯彻落实政府信息公开工作要求。\n更新时间：2026-10-23\n").encode()
+    report = gongkai.parse_bytes(text, "t.txt")
+    assert (report.organization, report.year, report.published) == ("经济开发区管理委员会", 2024, None)
+
+
+def test_street_named_alone_is_its_office_and_self_reference_is_no_name() -> None:
+    street = gongkai.parse_bytes("新华街道\n2019年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n".encode())
+    assert street.organization == "新华街道办事处"
+    from gongkai.extract.meta import _body
+
+    assert _body("我局") is None and _body("本机关") is None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_generated_opening_gives_body_year_and_date(seed: int) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    from gen_cases import opening_case
+
+    data, ext, truth = opening_case(seed * 7919 + 3)
+    want = truth["report"]
+    report = gongkai.parse_bytes(data, f"input.{ext}")
+    assert report.year == want["year"]
+    assert want["organization_core"] in (report.organization or "")
+    assert report.published == want["published"]

@@ -15,7 +15,7 @@ from typing import Any
 
 from .forms import FORMS, Form, Table
 from .render.grid import Value
-from .render.text import Document, render_text
+from .render.text import Document, plain_cell, render_text
 
 PLACES = ("会同县", "江油市", "川汇区", "洪泽区", "东湖区", "柳北区", "南关区", "平阳县", "长寿区", "武清区",
           "莲都区", "宁国市", "荣成市", "文登区", "兴县", "蒙自市")
@@ -368,3 +368,101 @@ def _degrade(gray, rng: random.Random, cv2, np):  # type: ignore[no-untyped-def]
     gray = np.clip(gray.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 70)])
     return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+# Sentences a report's overview states figures in, by the narrative figure they state (keys of
+# forms/narrative.py). Each names what the figure counts; `{n}` is its number.
+_STATEMENTS: dict[str, tuple[str, ...]] = {
+    "requests_received": ("全年共收到政府信息公开申请{n}件", "本年度受理政府信息公开申请{n}件",
+                          "共办理政府信息公开申请{n}件", "本机关全年接收信息公开申请{n}件"),
+    "requests_granted": ("对其中的申请予以公开{n}件", "同意公开{n}件"),
+    "requests_partial": ("部分公开{n}件",),
+    "requests_granted_partial": ("予以公开及部分公开{n}件", "予以公开和部分公开的共{n}件"),
+    "requests_unable": ("无法提供{n}件", "因信息不存在等原因无法提供的{n}件"),
+    "requests_carried_in": ("上年结转{n}件",),
+    "requests_carried_out": ("结转下年度继续办理{n}件",),
+    "review_count": ("本年度发生政府信息公开行政复议{n}件",),
+    "litigation_count": ("本年度发生政府信息公开行政诉讼{n}件",),
+}
+
+
+def narrative_case(seed: int, contradictions: float = 0.3) -> Synthetic:
+    """A text report whose overview states several table quantities in words, a share of them
+    wrong: the truth lists an X-3 finding (with the figure's cells) for each wrong one only.
+
+    A right statement says one of the quantities its words can mean (`收到申请` the new requests,
+    new + carried in, handled, or handled + carried on); a wrong one differs from all of them.
+    Some reports print 表三's 总计 column blank, where the sum of the applicant columns stands
+    for it. Used to measure X-3's precision and recall (`tools/x3_measure.py`)."""
+    from .forms.narrative import FIGURES_BY_KEY
+
+    rng = random.Random(seed)
+    form = FORMS[rng.choice(["v2019", "v2021"])]
+    year = rng.randint(form.first_year, form.last_year or 2025)
+    place = rng.choice(PLACES)
+    organization = place + rng.choice(DEPARTMENTS)
+    tables = random_tables(form, rng)
+    req = tables["requests"]
+    for row in ("carried_in", "carried_out"):  # carried requests make the meanings differ
+        if rng.random() < 0.6 and req[row]["total"] == 0:
+            n = rng.randint(1, 9)
+            req[row]["natural_person"] = n
+            req[row]["total"] = n
+            if row == "carried_in":  # new + carried in = results + carried out still holds
+                req["results_total"]["natural_person"] += n
+                req["results_total"]["total"] += n
+                misc = "other_misc" if "other_misc" in req else "other"
+                req[misc]["natural_person"] += n
+                req[misc]["total"] += n
+            else:
+                req["new_received"]["natural_person"] += n
+                req["new_received"]["total"] += n
+    blank_totals = rng.random() < 0.3
+
+    def total(row: str) -> int:
+        return sum(v for c, v in req[row].items() if c != "total")
+
+    def cells_sum(paths: tuple[str, ...]) -> int:
+        out = 0
+        for p in paths:
+            t, r, c = p.split(".")
+            out += tables[t][r][c] if t != "requests" else total(r)
+        return out
+
+    # `全县` is the body's own scope in a county government's report, a wider one in a department's
+    region = ("全" + place[-1]) if organization == place + "人民政府" else "本机关"
+    keys = rng.sample(sorted(_STATEMENTS), rng.randint(2, 5))
+    sentences, expect = [], []
+    for key in keys:
+        figure = FIGURES_BY_KEY[key]
+        meanings = [figure.cells, *figure.meanings]
+        right = {cells_sum(m) for m in meanings}
+        value = cells_sum(rng.choice(meanings))
+        if rng.random() < contradictions:
+            while value in right:
+                value = max(0, value + rng.choice([-3, -2, -1, 1, 2, 3, 5, 10]))
+            expect.append({"rule": "X-3", "cells": list(figure.cells)})
+        number = _cn_small(value) if 0 < value < 100 and rng.random() < 0.2 else str(value)
+        sentences.append(rng.choice(["", "", region, "全年"]) + rng.choice(_STATEMENTS[key]).format(n=number))
+        if key == "requests_received" and rng.random() < 0.3:
+            # a part of the body's requests, after 其中: not the body's own figure, never compared
+            sentences.append(f"其中，县政府办公室收到政府信息公开申请{rng.randint(0, 50)}件")
+    overall = f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。" + "。".join(sentences) + "。"
+    truth_tables = {t: {r: dict(c) for r, c in rows.items()} for t, rows in tables.items()}
+    if blank_totals:
+        for row in req:
+            truth_tables["requests"][row]["total"] = None
+
+    def cell(t: str, r: str, c: str, v: Value) -> str:
+        if blank_totals and t == "requests" and c == "total":
+            return ""
+        return plain_cell(t, r, c, v)
+
+    doc = Document(form.key, organization, year, tables, narrative={"overall": overall})
+    text = render_text(doc, rng.choice(["paragraph", "pipe", "tabs"]), cell)
+    truth = {"report": {"organization": organization, "organization_core": organization, "year": year,
+                        "template": form.key, "published": None},
+             "tables": truth_tables, "expect_findings": expect,
+             "case": {"layout": "narrative", "variant": form.key,
+                      "noise": ["blank_totals"] if blank_totals else [], "sentences": sentences}}
+    return Synthetic(text.encode("utf-8"), text, truth, truth["case"]["noise"])

@@ -89,11 +89,25 @@ def _body(name: str | None) -> str | None:
     if not name:
         return None
     name = _CLEAN_PREFIX.sub("", name.strip(" |:：()（）《》“”\"'"))
+    if name.startswith(("我", "本")):
+        return None  # 我局, 本机关: the body speaking of itself, not its name
     if len(name) < 2 or not (_BODY_SUFFIX.search(name) or _PLACE.match(name)):
         return None  # not the name of a body (a title's "关于公布…" and the like)
     if _PLACE.match(name) and not _BODY_SUFFIX.search(name):
-        return name + "人民政府"
+        return name + ("办事处" if name.endswith("街道") else "人民政府")
     return name
+
+
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位)\s*[:：|]?\s*[|]?\s*([\u4e00-\u9fff]{2,40}?)(?=\s|$|\||时间|发布|日期|生成|索引|来源)")
+
+
+def _publisher(head: list[str]) -> str | None:
+    """The body a page's 发布机构 box names (not its 来源, which often names the parent site)."""
+    for line in head:
+        m = _PUBLISHER.search(line)
+        if m and _BODY_SUFFIX.search(m.group(1)):
+            return m.group(1)
+    return None
 
 
 _MARKUP = re.compile(r"^\s*#{1,6}\s*|\*\*|__")
@@ -116,7 +130,9 @@ def _title(lines: list[str]) -> tuple[str | None, int | None, int | None]:
                     org = prev
             return org or None, int(m.group("year")), i + 1
         # "会同县2022年政府信息公开" / "工作年度报告" split over two lines
-        if i + 1 < len(lines) and ("公开" in text or "报告" in lines[i + 1]):
+        # (not when the next line is a whole title itself: `首页 > 政务公开 > 年度报告` above it is a
+        # breadcrumb, not the title's first half)
+        if i + 1 < len(lines) and ("公开" in text or "报告" in lines[i + 1]) and not _TITLE.search(lines[i + 1]):
             joined = text + lines[i + 1].strip().strip("|").strip()
             m = _TITLE.search(joined)
             if m and len(joined) <= 80:
@@ -185,6 +201,9 @@ def _department(text: str, government: str) -> str | None:
 
 
 def read_meta(lines: list[str]) -> Meta:
+    # Markdown marks (`# **…年度报告**`, `**发布机构**：`) are not part of any field; a page
+    # without pipe tables is not read as Markdown, so they are still here.
+    lines = [_MARKUP.sub("", line) if ("*" in line or "#" in line or "__" in line) else line for line in lines]
     meta = Meta()
     text = "\n".join(lines)
     head = lines[:30]
@@ -195,6 +214,11 @@ def read_meta(lines: list[str]) -> Meta:
     body = _body(org)
     if body:
         meta.organization, meta.sources["organization"] = body, f"标题（第 {title_line} 行）"
+        bare = org.strip() if org and not _BODY_SUFFIX.search(org.strip()) else None
+        publisher = _publisher(head) if bare else None
+        if bare and publisher and publisher.startswith(bare) and publisher != body:
+            # the title names only the place (西柳镇, 经济开发区); the box names the body itself
+            meta.organization, meta.sources["organization"] = publisher, f"标题（第 {title_line} 行）与发布机构"
 
     if meta.year is None or not meta.organization:
         for i, line in enumerate(lines[:40]):
@@ -238,8 +262,8 @@ def read_meta(lines: list[str]) -> Meta:
 
     for line in head:
         m = _LABELLED_DATE.search(line)
-        if m and re.search(r"打印|下载|访问|浏览", line[max(0, m.start() - 4):m.start() + 2]):
-            continue  # a page footer's print or visit time is not the publication date
+        if m and re.search(r"打印|下载|访问|浏览|更新|修改|维护", line[max(0, m.start() - 4):m.start() + 2]):
+            continue  # a page footer's print, visit or update time is not the publication date
         if m and (iso := _iso(*m.groups())):
             meta.published, meta.sources["published"] = iso, "页面发布日期"
             break

@@ -127,7 +127,7 @@ NARRATIVE_FIGURES: tuple[NarrativeFigure, ...] = (
         r"行政复议(?:申请|案件)?", units="件|起|宗|个|次", gap=10,
         zero=(rf"{_NEG}(?:发生|出现|收到|产生|涉及|被|因)?{_CLAUSE}{{0,30}}?行政复议(?!纠|撤|败|机关)",
               rf"行政复议{_CLAUSE}{{0,12}}?为(?:零|0)"),
-        cells=("review_litigation.review.total",), exclude=r"诉讼|机关|决定|纠|维持|撤销"),
+        cells=("review_litigation.review.total",), exclude=r"诉讼|(?<![本我])机关|决定|纠|维持|撤销"),
     NarrativeFigure(
         "litigation_count", "行政诉讼数", ("诉讼",),
         r"行政诉讼(?:案件)?", units="件|起|宗|个|次", gap=10,

@@ -32,6 +32,7 @@ from .document import _IS_VALUE, EMPTY_CELL, NOT_BLANK, UNREADABLE_CELL, Piece
 _TOKEN = re.compile(r"\S+")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部章])")
 _ENUMERATED = re.compile(r"^(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、)")
+_UNIT = re.compile(r"^(?:万元|元|件|条|项|个)$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
 
@@ -122,39 +123,44 @@ def looks_like_layout(lines: list[str]) -> bool:
 
 # ------------------------------------------------------------------------------------- columns
 
-def _columns(rows: list[list[_Tok]]) -> list[float] | None:
-    """Column centres of a block: the mean centres of its rows that print the most values."""
+def _columns(rows: list[list[_Tok]]) -> list[tuple[float, float]] | None:
+    """Each column of a block as the span of its values' centres over the rows that print the
+    most values (in such a row the k-th value is in the k-th column, so no guess is made).
+
+    Positions drift between rows (a unit after a number, CJK against Latin widths, the grid
+    pdftotext lays words on), so a column is the range its values were seen at, not one point;
+    the columns must stay apart, else which value stands where is not known and None is returned.
+    """
     k = max(len(r) for r in rows)
     full = [r for r in rows if len(r) == k]
-    centers = [sum(r[i].center for r in full) / len(full) for i in range(k)]
-    for r in full:  # full rows must agree with each other
-        if any(abs(t.center - c) > 2 for t, c in zip(r, centers)):
-            return None
-    if k > 1 and min(b - a for a, b in zip(centers, centers[1:])) < 3:
+    spans = [(min(r[i].center for r in full), max(r[i].center for r in full)) for i in range(k)]
+    if any(b[0] - a[1] < 2 for a, b in zip(spans, spans[1:])):
         return None
-    return centers
+    return spans
 
 
-def _assign(values: list[_Tok], centers: list[float]) -> list[int] | None:
-    """The column of each value token: the order-keeping assignment nearest the centres, when it
-    is clearly the best (each token within reach of its column, the runner-up clearly worse)."""
-    m, k = len(values), len(centers)
+def _distance(t: _Tok, span: tuple[float, float]) -> float:
+    return max(0.0, span[0] - t.center, t.center - span[1])
+
+
+def _assign(values: list[_Tok], spans: list[tuple[float, float]]) -> list[int] | None:
+    """The column of each value token: the order-keeping assignment nearest the columns' spans,
+    when it is clearly the best (each token nearer its column than any other by a margin, the
+    runner-up assignment clearly worse); else None (the cells are not placed by guess)."""
+    m, k = len(values), len(spans)
     if m > k:
         return None
     if m == k:
-        best = list(range(k))
-    else:
-        scored = []
-        for cols in combinations(range(k), m):
-            scored.append((sum(abs(t.center - centers[c]) for t, c in zip(values, cols)), cols))
-        scored.sort()
-        if len(scored) > 1 and scored[1][0] - scored[0][0] < 3.0:
-            return None
-        best = list(scored[0][1])
-    gaps = [b - a for a, b in zip(centers, centers[1:])] or [8.0]
-    reach = min(gaps) / 2
-    if any(abs(t.center - centers[c]) >= reach for t, c in zip(values, best)):
+        return list(range(k))
+    scored = sorted((sum(_distance(t, spans[c]) for t, c in zip(values, cols)), cols)
+                    for cols in combinations(range(k), m))
+    if len(scored) > 1 and scored[1][0] - scored[0][0] < 3.0:
         return None
+    best = list(scored[0][1])
+    for t, c in zip(values, best):
+        own = _distance(t, spans[c])
+        if any(_distance(t, spans[o]) - own < 3.0 for o in range(k) if o != c):
+            return None
     return best
 
 
@@ -184,8 +190,17 @@ def _chains(frags: list[_Tok]) -> list[list[_Tok]]:
 
 
 def _label_pieces(frags: list[_Tok]) -> list[Piece]:
-    """A row's label fragments as pieces, column by column."""
+    """A row's label fragments as pieces, column by column.
+
+    Fragments on lines above the first numbered label (`(六)其他处理`, `5.要求…`) are the end
+    of the row above, wrapped below its values: they go first, in line order, whatever column
+    they stand in, so they do not come between this row's label and its values."""
+    numbered = [t.line for t in frags if _ENUMERATED.match(t.text)]
     out = []
+    if numbered:
+        first = min(numbered)
+        out = [Piece(t.text, t.line, NOT_BLANK) for t in sorted(frags, key=lambda t: (t.line, t.start)) if t.line < first]
+        frags = [t for t in frags if t.line >= first]
     for chain in _chains(frags):
         for t in chain:
             out.append(Piece(t.text, t.line, NOT_BLANK))
@@ -261,6 +276,12 @@ def layout_pieces(lines: list[str]) -> list[Piece]:
     return pieces
 
 
+def _without_unit_tails(toks: list[_Tok], value_start: float) -> list[_Tok]:
+    """A line's words less the units standing among the values: a narrow cell wraps `0件` into
+    `0` over `件`, and the unit on a line of its own is neither a label nor a value."""
+    return [t for t in toks if not (_UNIT.match(t.text) and t.start >= value_start - 1)]
+
+
 def _block_end(parsed: list, lines: list[str], first: int) -> int:
     """One past the last line of the block of value lines starting at `first`: it runs on while
     text lines stay left of the values (wrapped labels) and no page break or heading comes."""
@@ -276,7 +297,16 @@ def _block_end(parsed: list, lines: list[str], first: int) -> int:
             value_start = min(value_start, split[1][0].start)
             end = j + 1
         elif toks:
-            if max(t.end for t in toks) > value_start + 1:  # a heading or prose, not a wrapped label
+            toks = _without_unit_tails(toks, value_start)
+            if not toks:  # units wrapped below their numbers
+                end = j + 1
+                j += 1
+                continue
+            # a heading or prose, not a wrapped label: it runs into the values' columns. Measured
+            # in characters as printed (one a column), not by estimated page width: a wrapped label
+            # fills its cell up to the values, and CJK glyphs are narrower than 1.5 columns at
+            # small sizes
+            if max(t.start + len(t.text) for t in toks) > value_start + 1:
                 break
             if not _touches_values(parsed, j):  # a heading set apart by empty lines
                 break
@@ -300,7 +330,8 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
     """Emit the header lines [head, first) and the value block starting at `first`."""
     end = _block_end(parsed, lines, first)
     value_rows = [parsed[j][1][1] for j in range(first, end) if parsed[j][1] is not None]
-    centers = _columns(value_rows)
+    spans = _columns(value_rows)
+    centers = [(lo + hi) / 2 for lo, hi in spans] if spans is not None else None
     value_start = min(r[0].start for r in value_rows)
     if head < first:
         header = [t for j in range(head, first) for t in parsed[j][0]]
@@ -318,7 +349,7 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
             frags.extend(split[0])  # a label beside a raised value is a fragment of a label
             continue
         if split is None:
-            frags.extend(toks)
+            frags.extend(_without_unit_tails(toks, value_start))
             continue
         label, values = split
         if j in raised.values():
@@ -329,7 +360,7 @@ def _emit_block(parsed: list, lines: list[str], head: int, first: int, pieces: l
             continue
         pieces.extend(_label_pieces(frags + label))
         frags = []
-        cols = _assign(values, centers) if centers is not None else None
+        cols = _assign(values, spans) if spans is not None else None
         if cols is None:
             pieces.extend(Piece(v.text, v.line, NOT_BLANK) for v in values)
             continue
