@@ -109,7 +109,7 @@ def _mutate_docx(data: bytes, rng: random.Random, other: bytes) -> bytes:
                 body = source.read(info)
                 if info.filename == "word/document.xml":
                     body = _mutate_bytes(body, rng, other)
-                target.writestr(info.filename, body)
+                target.writestr(info, body)  # keep the entry's own date: same seed, same bytes
         return out.getvalue()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return _mutate_bytes(data, rng, other)
