@@ -12,10 +12,12 @@ with no text layer is rendered and left to OCR (`read.ocr`), if installed.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .document import Block
-from .layout import TableFinder, band_lines, join_chars
+from .layout import _VALUE, TableFinder, band_lines, join_chars
 from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_gray, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
@@ -41,11 +43,6 @@ class _Line:
     y1: float
 
 
-def _cell_text(chars: list[Char]) -> str:
-    """Characters of one cell in reading order: by baseline, then left to right."""
-    return "".join(join_chars(band) for band in band_lines(chars))
-
-
 def _text_lines(bands: list[list[Char]]) -> list[_Line]:
     """Characters outside tables as text lines: one baseline, split where a wide gap separates them."""
     out: list[_Line] = []
@@ -69,16 +66,80 @@ class _Table:
     page_height: float
 
 
+VALUE_GAP = 1.0
+"""A number this many character heights away from other text on its line stood in a cell of its own."""
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(unicodedata.normalize("NFKC", text)))
+
+
+def _words(band: list[Char]) -> list[str]:
+    """A line's texts split where a gap wider than VALUE_GAP heights stands."""
+    out, start = [], 0
+    for i in range(1, len(band) + 1):
+        if i == len(band) or band[i].x0 - band[i - 1].x1 > VALUE_GAP * band[i - 1].height:
+            out.append("".join(c.text for c in band[start:i]))
+            start = i
+    return out
+
+
+def _incomplete(grid: Grid, bands: list[list[list[Char]]]) -> bool:
+    """True when the grid runs two cells' texts together: a border between them is not drawn.
+
+    A value cell never spans rows, nor columns except to the table's right edge (表二's last cell
+    of a row), and holds one number (a narrow cell may wrap it onto two lines: `30` over `0` is one
+    number); a cell spanning columns prints one text, not two side by side; a row label stands
+    beside its own row's values. So a grid is incomplete when one of its lines holds a number
+    beside other text (a label and its values, or two values, run together), when a cell spanning
+    columns prints two texts on one line (two headers), when a number spans rows or stops short
+    of the right edge while spanning columns, or when a cell spanning rows prints text
+    in two of them and beside each of those a different cell that is a value or blank (two row
+    labels, the rule between them missing; a stub spanning rows has labels, not values, beside it).
+    """
+    is_value: dict[int, bool] = {}  # id(cell) → holds a value or nothing
+    for cell, cell_bands in zip(grid.cells, bands):
+        texts = [w for band in cell_bands for w in _words(band)]
+        is_value[id(cell)] = not texts or (len(texts) == 1 and _is_value(texts[0])) or \
+            (len(cell_bands) > 1 and all(_is_value(t) or t.isdigit() for t in texts))
+        for band in cell_bands:
+            words = _words(band)
+            if len(words) > 1 and (cell.colspan > 1 or any(_is_value(w) for w in words)):
+                return True
+        if texts and all(_is_value(t) for t in texts) and (
+                cell.rowspan > 1 or (cell.colspan > 1 and cell.col + cell.colspan < len(grid.xs) - 1)):
+            return True
+    for cell, cell_bands in zip(grid.cells, bands):
+        if cell.rowspan < 2 or len(cell_bands) < 2:
+            continue
+        rows = {bisect_left(grid.ys, band[0].mid) - 1 for band in cell_bands}
+        if len(rows) < 2:
+            continue
+        right = cell.col + cell.colspan
+        beside = [grid.cell_at(r, right) for r in sorted(rows)]
+        if all(b is not None and b.rowspan == 1 and is_value[id(b)] for b in beside) \
+                and len({id(b) for b in beside}) == len(beside):
+            return True
+    return False
+
+
 def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, list[Block]]], list[_Line], list[_Table]]:
-    """(positioned block groups, free text lines, ruled tables) of one page."""
+    """(positioned block groups, free text lines, ruled tables) of one page.
+
+    A grid with a border missing (a WPS export dropping a few, a frame whose column rules stop
+    under the header) would run two cells' texts into one; such a grid is not read as ruled: its
+    characters go to the text-position finder with the unruled text around it.
+    """
     chars = page.chars
     grids = find_grids(page.edges) if chars and len(page.edges) >= 4 else []
     in_cell: dict[int, dict[int, list[Char]]] = {}
+    in_grid: dict[int, list[Char]] = {}
     free: list[Char] = []
     for ch in chars:
         cx, cy = (ch.x0 + ch.x1) / 2, ch.mid
         for gi, g in enumerate(grids):
             if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1:
+                in_grid.setdefault(gi, []).append(ch)
                 cell = g.locate(cx, cy)
                 if cell is not None:
                     in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(ch)
@@ -89,9 +150,15 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
     tables: list[_Table] = []
     for gi, g in enumerate(grids):
         cells_chars = in_cell.get(gi, {})
-        blocks = [Block(_cell_text(cells_chars.get(id(c), [])), True, _where(page.number, c)) for c in g.cells]
+        bands = [band_lines(cells_chars.get(id(c), [])) for c in g.cells]
+        if _incomplete(g, bands):
+            free.extend(in_grid.get(gi, []))
+            continue
+        blocks = [Block("".join(join_chars(band) for band in b), True, _where(page.number, c))
+                  for c, b in zip(g.cells, bands)]
         groups.append((g.box.y0, blocks))
         tables.append(_Table(g, blocks, page.height))
+
     found, bands = finder.page(band_lines(free), page.number, page.height)
     groups += found
     return groups, _reading_order(_text_lines(bands)), tables

@@ -209,6 +209,10 @@ class Grid:
         r = bisect_left(self.ys, y) - 1
         return self._at.get((r, c))
 
+    def cell_at(self, row: int, col: int) -> GridCell | None:
+        """The cell covering grid position (row, col), if any."""
+        return self._at.get((row, col))
+
     def __post_init__(self) -> None:
         self._at: dict[tuple[int, int], GridCell] = {}
         for cell in self.cells:
