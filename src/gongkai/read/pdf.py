@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .document import Block
-from .layout import _VALUE, TableFinder, band_lines, join_chars
+from .layout import _VALUE, SPACE, TableFinder, band_lines, join_chars
 from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_gray, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
@@ -106,6 +106,14 @@ def _incomplete(grid: Grid, bands: list[list[list[Char]]]) -> bool:
             words = _words(band)
             if len(words) > 1 and (cell.colspan > 1 or any(_is_value(w) for w in words)):
                 return True
+            if cell.colspan > 1:
+                inner = grid.xs[cell.col + 1:cell.col + cell.colspan]
+                for a, b in zip(band, band[1:]):
+                    if b.x0 - a.x1 > SPACE * a.height and any(a.x1 <= x <= b.x0 for x in inner):
+                        return True  # text on both sides of a column line the cell should have drawn
+        for upper, lower in zip(cell_bands, cell_bands[1:]):
+            if upper[-1].x1 < lower[0].x0 or lower[-1].x1 < upper[0].x0:
+                return True  # lines side by side, not one text wrapped: two cells' texts
         if texts and all(_is_value(t) for t in texts) and (
                 cell.rowspan > 1 or (cell.colspan > 1 and cell.col + cell.colspan < len(grid.xs) - 1)):
             return True
@@ -127,13 +135,15 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
     """(positioned block groups, free text lines, ruled tables) of one page.
 
     A grid with a border missing (a WPS export dropping a few, a frame whose column rules stop
-    under the header) would run two cells' texts into one; such a grid is not read as ruled: its
-    characters go to the text-position finder with the unruled text around it.
+    under the header) would run two cells' texts into one (`_incomplete`), or leave text standing
+    in no closed cell at all; such a grid is not read as ruled: its characters go to the
+    text-position finder with the unruled text around it.
     """
     chars = page.chars
     grids = find_grids(page.edges) if chars and len(page.edges) >= 4 else []
     in_cell: dict[int, dict[int, list[Char]]] = {}
     in_grid: dict[int, list[Char]] = {}
+    lost: set[int] = set()  # grids with text in no cell: a hole where borders are missing
     free: list[Char] = []
     for ch in chars:
         cx, cy = (ch.x0 + ch.x1) / 2, ch.mid
@@ -143,6 +153,8 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
                 cell = g.locate(cx, cy)
                 if cell is not None:
                     in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(ch)
+                else:
+                    lost.add(gi)
                 break
         else:
             free.append(ch)
@@ -151,7 +163,7 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
     for gi, g in enumerate(grids):
         cells_chars = in_cell.get(gi, {})
         bands = [band_lines(cells_chars.get(id(c), [])) for c in g.cells]
-        if _incomplete(g, bands):
+        if gi in lost or _incomplete(g, bands):
             free.extend(in_grid.get(gi, []))
             continue
         blocks = [Block("".join(join_chars(band) for band in b), True, _where(page.number, c))

@@ -163,11 +163,12 @@ class _Pages:
 
 def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
     """Widths proportional to the longest single-column text in each column (at least 2 chars);
-    with Latin fonts a value's printed width (plus padding) counts, so numbers rarely wrap."""
+    with Latin fonts or partial ruling a value's printed width (plus padding) counts, so numbers
+    rarely wrap (a number wrapped in a table without column rules is not read: see the README)."""
     need = [2.0] * width
     for _, c, cell in placed:
         if cell.colspan == 1:
-            if pages.latin and not cell.header:
+            if (pages.latin or pages.rules != "all") and not cell.header:
                 size = pages.width(cell.text, CELL_SIZE) / CELL_SIZE + 0.8
             else:
                 size = min(len(cell.text), 14) * (0.6 if cell.header else 1.0)
