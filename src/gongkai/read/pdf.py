@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .document import Block
-from .layout import _VALUE, SPACE, TableFinder, band_lines, join_chars
+from .layout import _VALUE, CJK_SPACE, SPACE, TableFinder, band_lines, join_chars
 from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_gray, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
@@ -74,17 +74,33 @@ def _is_value(text: str) -> bool:
     return bool(_VALUE.match(unicodedata.normalize("NFKC", text)))
 
 
-def _words(band: list[Char]) -> list[str]:
-    """A line's texts split where a gap wider than VALUE_GAP heights stands."""
-    out, start = [], 0
-    for i in range(1, len(band) + 1):
-        if i == len(band) or band[i].x0 - band[i - 1].x1 > VALUE_GAP * band[i - 1].height:
-            out.append("".join(c.text for c in band[start:i]))
-            start = i
-    return out
+def _scan(band: list[Char]) -> tuple[str, list[str]]:
+    """One baseline band of a cell: its text (`layout.join_chars`) and its words split where a gap
+    wider than VALUE_GAP heights stands, in one pass (every ruled cell goes through here)."""
+    prev = band[0]
+    pt = prev.text
+    if len(band) == 1:
+        return pt, [pt]
+    parts, word, words = [pt], [pt], []
+    for ch in band[1:]:
+        gap = ch.x0 - prev.x1
+        ph, h = prev.y1 - prev.y0, ch.y1 - ch.y0
+        rel = gap / (ph if ph >= h else h)
+        ct = ch.text
+        if rel > SPACE and (pt.isascii() or ct.isascii()) or rel > CJK_SPACE:
+            parts.append(" ")
+        parts.append(ct)
+        if gap > VALUE_GAP * ph:
+            words.append("".join(word))
+            word = [ct]
+        else:
+            word.append(ct)
+        prev, pt = ch, ct
+    words.append("".join(word))
+    return "".join(parts), words
 
 
-def _incomplete(grid: Grid, bands: list[list[list[Char]]]) -> bool:
+def _incomplete(grid: Grid, bands: list[list[list[Char]]], words: list[list[list[str]]]) -> bool:
     """True when the grid runs two cells' texts together: a border between them is not drawn.
 
     A value cell never spans rows, nor columns except to the table's right edge (表二's last cell
@@ -93,40 +109,48 @@ def _incomplete(grid: Grid, bands: list[list[list[Char]]]) -> bool:
     beside its own row's values. So a grid is incomplete when one of its lines holds a number
     beside other text (a label and its values, or two values, run together), when a cell spanning
     columns prints two texts on one line (two headers), when a number spans rows or stops short
-    of the right edge while spanning columns, or when a cell spanning rows prints text
-    in two of them and beside each of those a different cell that is a value or blank (two row
-    labels, the rule between them missing; a stub spanning rows has labels, not values, beside it).
+    of the right edge while spanning columns, or when a cell spanning rows prints text in two of
+    them and beside each of those a different cell that is a value or blank (two row labels, the
+    rule between them missing; a stub spanning rows has labels, not values, beside it), when a
+    cell spanning columns has text on both sides of a column line with a gap there, or when two
+    of a cell's lines stand side by side without overlapping (a wrapped text's lines overlap,
+    whether centred or aligned). `words` holds each band's words (`_scan`).
     """
-    is_value: dict[int, bool] = {}  # id(cell) → holds a value or nothing
-    for cell, cell_bands in zip(grid.cells, bands):
-        texts = [w for band in cell_bands for w in _words(band)]
-        is_value[id(cell)] = not texts or (len(texts) == 1 and _is_value(texts[0])) or \
-            (len(cell_bands) > 1 and all(_is_value(t) or t.isdigit() for t in texts))
-        for band in cell_bands:
-            words = _words(band)
-            if len(words) > 1 and (cell.colspan > 1 or any(_is_value(w) for w in words)):
+    is_value: list[bool] = []  # per cell: holds a value or nothing
+    last_col = len(grid.xs) - 1
+    for cell, cell_bands, cell_words in zip(grid.cells, bands, words):
+        if not cell_bands:
+            is_value.append(True)
+            continue
+        texts = [w for ws in cell_words for w in ws]
+        values = [_is_value(t) for t in texts]
+        is_value.append((len(texts) == 1 and values[0]) or
+                        (len(cell_bands) > 1 and all(v or t.isdigit() for v, t in zip(values, texts))))
+        spans = cell.colspan > 1
+        for band, ws in zip(cell_bands, cell_words):
+            if len(ws) > 1 and (spans or any(_is_value(w) for w in ws)):
                 return True
-            if cell.colspan > 1:
+            if spans and len(band) > 1:
                 inner = grid.xs[cell.col + 1:cell.col + cell.colspan]
                 for a, b in zip(band, band[1:]):
-                    if b.x0 - a.x1 > SPACE * a.height and any(a.x1 <= x <= b.x0 for x in inner):
+                    if b.x0 - a.x1 > SPACE * (a.y1 - a.y0) and any(a.x1 <= x <= b.x0 for x in inner):
                         return True  # text on both sides of a column line the cell should have drawn
-        for upper, lower in zip(cell_bands, cell_bands[1:]):
-            if upper[-1].x1 < lower[0].x0 or lower[-1].x1 < upper[0].x0:
-                return True  # lines side by side, not one text wrapped: two cells' texts
-        if texts and all(_is_value(t) for t in texts) and (
-                cell.rowspan > 1 or (cell.colspan > 1 and cell.col + cell.colspan < len(grid.xs) - 1)):
+        if len(cell_bands) > 1:
+            for upper, lower in zip(cell_bands, cell_bands[1:]):
+                if upper[-1].x1 < lower[0].x0 or lower[-1].x1 < upper[0].x0:
+                    return True  # lines side by side, not one text wrapped: two cells' texts
+        if all(values) and (cell.rowspan > 1 or (spans and cell.col + cell.colspan < last_col)):
             return True
-    for cell, cell_bands in zip(grid.cells, bands):
+    for k, (cell, cell_bands) in enumerate(zip(grid.cells, bands)):
         if cell.rowspan < 2 or len(cell_bands) < 2:
             continue
         rows = {bisect_left(grid.ys, band[0].mid) - 1 for band in cell_bands}
         if len(rows) < 2:
             continue
         right = cell.col + cell.colspan
-        beside = [grid.cell_at(r, right) for r in sorted(rows)]
-        if all(b is not None and b.rowspan == 1 and is_value[id(b)] for b in beside) \
-                and len({id(b) for b in beside}) == len(beside):
+        beside = [grid.index_at(r, right) for r in sorted(rows)]
+        if all(b is not None and grid.cells[b].rowspan == 1 and is_value[b] for b in beside) \
+                and len(set(beside)) == len(beside):
             return True
     return False
 
@@ -141,18 +165,20 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
     """
     chars = page.chars
     grids = find_grids(page.edges) if chars and len(page.edges) >= 4 else []
-    in_cell: dict[int, dict[int, list[Char]]] = {}
-    in_grid: dict[int, list[Char]] = {}
+    where = [(g.box.x0, g.box.y0, g.box.x1, g.box.y1, g.xs, g.ys, g.index_at) for g in grids]
+    in_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    in_grid: list[list[Char]] = [[] for _ in grids]
     lost: set[int] = set()  # grids with text in no cell: a hole where borders are missing
     free: list[Char] = []
     for ch in chars:
-        cx, cy = (ch.x0 + ch.x1) / 2, ch.mid
-        for gi, g in enumerate(grids):
-            if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1:
-                in_grid.setdefault(gi, []).append(ch)
-                cell = g.locate(cx, cy)
-                if cell is not None:
-                    in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(ch)
+        x0, y0, x1, y1, _, base = ch
+        cx, cy = (x0 + x1) / 2, base - 0.3 * (y1 - y0)  # Char.mid, inlined (hot loop)
+        for gi, (bx0, by0, bx1, by1, xs, ys, index_at) in enumerate(where):
+            if bx0 <= cx <= bx1 and by0 <= cy <= by1:
+                in_grid[gi].append(ch)
+                k = index_at(bisect_left(ys, cy) - 1, bisect_left(xs, cx) - 1)
+                if k is not None:
+                    in_cell[gi][k].append(ch)
                 else:
                     lost.add(gi)
                 break
@@ -161,13 +187,14 @@ def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, lis
     groups: list[tuple[float, list[Block]]] = []
     tables: list[_Table] = []
     for gi, g in enumerate(grids):
-        cells_chars = in_cell.get(gi, {})
-        bands = [band_lines(cells_chars.get(id(c), [])) for c in g.cells]
-        if gi in lost or _incomplete(g, bands):
-            free.extend(in_grid.get(gi, []))
+        bands = [band_lines(cc) if cc else [] for cc in in_cell[gi]]
+        scanned = [[_scan(band) for band in b] for b in bands]
+        words = [[ws for _, ws in sc] for sc in scanned]
+        if gi in lost or _incomplete(g, bands, words):
+            free.extend(in_grid[gi])
             continue
-        blocks = [Block("".join(join_chars(band) for band in b), True, _where(page.number, c))
-                  for c, b in zip(g.cells, bands)]
+        blocks = [Block("".join(t for t, _ in sc), True, _where(page.number, c))
+                  for c, sc in zip(g.cells, scanned)]
         groups.append((g.box.y0, blocks))
         tables.append(_Table(g, blocks, page.height))
 
