@@ -133,8 +133,10 @@ def _incomplete(grid: Grid, bands: list[list[list[Char]]], words: list[list[list
             if spans and len(band) > 1:
                 inner = grid.xs[cell.col + 1:cell.col + cell.colspan]
                 for a, b in zip(band, band[1:]):
-                    if b.x0 - a.x1 > SPACE * (a.y1 - a.y0) and any(a.x1 <= x <= b.x0 for x in inner):
-                        return True  # text on both sides of a column line the cell should have drawn
+                    if b.x0 - a.x1 > SPACE * (a.y1 - a.y0):
+                        i = bisect_left(inner, a.x1)  # the first column line at or right of a
+                        if i < len(inner) and inner[i] <= b.x0:
+                            return True  # text on both sides of a column line the cell should have drawn
         if len(cell_bands) > 1:
             for upper, lower in zip(cell_bands, cell_bands[1:]):
                 if upper[-1].x1 < lower[0].x0 or lower[-1].x1 < upper[0].x0:
