@@ -258,3 +258,127 @@ def test_path_segments_read_in_bulk_match_the_api_one_by_one():
         assert walk.segments(obj, n) == one_by_one
         longest = max(longest, n)
     assert longest > 500  # the table's rules: one path of many segments
+
+
+# Ruled tables whose lines are partly missing (issue 8): the writer draws only part of the ruling;
+# a grid that would run two cells' texts together is read by the text-position finder instead.
+
+import bisect  # noqa: E402
+
+from gongkai.read.pdf import _incomplete, _scan  # noqa: E402
+from gongkai.read.ruling import Box, find_grids, to_grid  # noqa: E402
+from gongkai.render.pdf import RULES, render_pdf  # noqa: E402
+
+
+def _partial_document(form: str, seed: int):  # type: ignore[no-untyped-def]
+    import random
+
+    from gongkai.forms import FORMS
+    from gongkai.render.text import Document
+    from gongkai.synth import random_tables
+
+    tables = random_tables(FORMS[form], random.Random(seed))
+    return Document(form, "会同县", 2022 if form == "v2021" else 2020, tables)
+
+
+@pytest.mark.parametrize("rules", [r for r in RULES if r != "all"])
+@pytest.mark.parametrize("form", ["v2019", "v2021"])
+def test_partly_ruled_tables_read_back_exactly(rules, form):
+    doc = _partial_document(form, seed=5)
+    data = render_pdf(doc, rules=rules, seed=5)
+    truth = {"tables": doc.tables}
+    exact, total = _no_silent_wrong(data, truth)
+    assert exact == total, f"{total - exact} cells not read"
+
+
+def test_missing_borders_are_really_missing_in_the_generated_pdf():
+    """The `missing` style drops inner borders; `all` draws the same table's every border."""
+    doc = _partial_document("v2021", seed=5)
+    full = read_page(open_pdf(render_pdf(doc)), 1).edges
+    partial = read_page(open_pdf(render_pdf(doc, rules="missing", seed=5)), 1).edges
+    length = lambda edges: sum(e.end - e.start for e in set(edges))  # noqa: E731
+    assert 0 < length(partial) < 0.97 * length(full)
+    with pytest.raises(ValueError):
+        render_pdf(doc, rules="dotted")
+
+
+def _grid_of(boxes: list[Box], chars: list[Char]):  # type: ignore[no-untyped-def]
+    """A grid of the given cells, its cells' baseline bands and words, as the PDF reader sees them."""
+    grid = to_grid(boxes)
+    placed: list[list[Char]] = [[] for _ in grid.cells]
+    for ch in chars:
+        k = grid.index_at(bisect.bisect_left(grid.ys, ch.mid) - 1, bisect.bisect_left(grid.xs, (ch.x0 + ch.x1) / 2) - 1)
+        placed[k].append(ch)
+    bands = [band_lines(c) for c in placed]
+    return grid, bands, [[_scan(b)[1] for b in cell] for cell in bands]
+
+
+def _glyphs(text: str, x: float, base: float) -> list[Char]:
+    """Characters 8 pt wide and 10 pt tall on baseline `base`, from x on."""
+    out, pos = [], x
+    for t in text:
+        out.append(Char(pos, base - 8, pos + 8, base + 2, t, base))
+        pos += 8
+    return out
+
+
+def test_a_number_spanning_two_rows_marks_the_grid_incomplete():
+    # label column with two rows; the value column's rule between them is missing
+    boxes = [Box(0, 0, 100, 20), Box(0, 20, 100, 40), Box(100, 0, 150, 40)]
+    chars = _glyphs("行政处罚", 10, 14) + _glyphs("行政强制", 10, 34) + _glyphs("3", 120, 14) + _glyphs("0", 120, 34)
+    assert _incomplete(*_grid_of(boxes, chars))
+
+
+def test_a_number_wrapped_in_its_narrow_cell_is_one_number():
+    boxes = [Box(0, 0, 100, 30), Box(100, 0, 120, 30)]
+    chars = _glyphs("行政处罚", 10, 12) + _glyphs("30", 102, 12) + _glyphs("0", 102, 24)
+    assert not _incomplete(*_grid_of(boxes, chars))
+
+
+def test_a_label_beside_its_value_in_one_cell_marks_the_grid_incomplete():
+    boxes = [Box(0, 0, 150, 20), Box(0, 20, 150, 40)]  # the column rule between label and value missing
+    chars = _glyphs("行政许可", 10, 14) + _glyphs("5", 120, 14) + _glyphs("行政处罚", 10, 34) + _glyphs("12", 116, 34)
+    assert _incomplete(*_grid_of(boxes, chars))
+    # the same rows with the rule drawn: complete
+    boxes = [Box(0, 0, 100, 20), Box(100, 0, 150, 20), Box(0, 20, 100, 40), Box(100, 20, 150, 40)]
+    assert not _incomplete(*_grid_of(boxes, chars))
+
+
+def test_two_row_labels_in_one_cell_beside_their_values_mark_the_grid_incomplete():
+    # the label column's rule between two rows is missing; each value keeps its own cell
+    boxes = [Box(0, 0, 100, 40), Box(100, 0, 150, 20), Box(100, 20, 150, 40)]
+    chars = _glyphs("予以公开", 10, 14) + _glyphs("部分公开", 10, 34) + _glyphs("3", 120, 14) + _glyphs("4", 120, 34)
+    assert _incomplete(*_grid_of(boxes, chars))
+    # a stub spanning rows beside row labels (三、本年度办理结果 › its rows) is a complete grid
+    boxes = [Box(0, 0, 50, 40), Box(50, 0, 100, 20), Box(50, 20, 100, 40), Box(100, 0, 150, 20), Box(100, 20, 150, 40)]
+    chars = _glyphs("办理", 10, 14) + _glyphs("结果", 10, 34) + _glyphs("予以", 60, 14) + _glyphs("部分", 60, 34) \
+        + _glyphs("3", 120, 14) + _glyphs("4", 120, 34)
+    assert not _incomplete(*_grid_of(boxes, chars))
+
+
+def test_real_and_generated_ruled_pdfs_have_no_grid_marked_incomplete():
+    """Fully ruled tables keep the grid reader: the fallback is only for missing borders."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures"
+    pdfs = [p.read_bytes() for p in sorted(fixtures.glob("corpus/*/input.pdf"))]
+    pdfs += [p.read_bytes() for p in sorted(fixtures.glob("libreoffice/*.pdf"))]
+    pdfs += [synthesize(seed, fmt="pdf").data for seed in range(2)]
+    grids = 0
+    for data in pdfs:
+        doc = open_pdf(data)
+        for i in range(len(doc)):
+            page = read_page(doc, i)
+            for grid in find_grids(page.edges) if page.chars else []:
+                cx = [((c.x0 + c.x1) / 2, c.mid, c) for c in page.chars]
+                inside = [c for x, y, c in cx if grid.box.x0 <= x <= grid.box.x1 and grid.box.y0 <= y <= grid.box.y1]
+                placed: list[list[Char]] = [[] for _ in grid.cells]
+                for c in inside:
+                    k = grid.index_at(bisect.bisect_left(grid.ys, c.mid) - 1,
+                                      bisect.bisect_left(grid.xs, (c.x0 + c.x1) / 2) - 1)
+                    assert k is not None
+                    placed[k].append(c)
+                bands = [band_lines(p) for p in placed]
+                assert not _incomplete(grid, bands, [[_scan(b)[1] for b in cell] for cell in bands])
+                grids += 1
+    assert grids >= 20

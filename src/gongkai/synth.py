@@ -190,8 +190,10 @@ NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousan
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
-FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "xlsx")
-"""`pdf_unruled`: a PDF whose tables have no ruling lines, digits in a Latin font (as Word exports)."""
+FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "pdf_partial", "xlsx")
+"""`pdf_unruled`: a PDF whose tables have no ruling lines, digits in a Latin font (as Word exports);
+`pdf_partial`: a PDF whose tables draw only part of their ruling (三线表, row rules only, the frame
+only, column rules only in the header, or a few inner borders missing; `render.pdf.RULES`)."""
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
@@ -209,7 +211,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("gbk")
     if form.key != "v2021":
         chosen.discard("other_one_row")
-    if fmt in ("docx", "pdf", "pdf_unruled", "xlsx"):
+    if fmt in ("docx", "pdf", "pdf_unruled", "pdf_partial", "xlsx"):
         chosen -= {"gbk", "big5"}  # these formats carry their own encoding
     if fmt == "text" and layout == "spaces" and "empty_cells" in chosen:
         chosen.discard("empty_cells")  # an empty cell between spaces leaves no trace: not a fair test
@@ -269,6 +271,13 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         printer = lambda *a: convert(cell(*a))  # noqa: E731
         if fmt == "pdf_unruled" or (fmt == "pdf" and not ruled):
             data = render_pdf(doc, printer, ruled=False, valign=rng.choice(["top", "center"]))
+        elif fmt == "pdf_partial":
+            from .render.pdf import RULES
+
+            rules = rng.choice(RULES[1:])
+            data = render_pdf(doc, printer, latin=rng.random() < 0.5, valign=rng.choice(["top", "center"]),
+                              rules=rules, seed=seed)
+            chosen.add(f"rules:{rules}")
         else:
             data = (render_docx if fmt == "docx" else render_pdf)(doc, printer)
         text, layout = "", fmt

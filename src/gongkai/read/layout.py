@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from operator import itemgetter
 from statistics import median
 
 from .document import UNREADABLE_MARK, Block
@@ -92,14 +93,21 @@ def join_chars(chars: list[Char]) -> str:
     return "".join(out)
 
 
+_x0, _base = itemgetter(0), itemgetter(5)
+"""A character's left edge (Char.x0) and baseline (Char.base), as sort keys."""
+
+
 def band_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped by baseline (top to bottom), each group left to right."""
-    if not chars:
-        return []
+    if len(chars) < 2:
+        return [list(chars)] if chars else []
     first = chars[0].base
-    if all(c.base == first for c in chars):
-        return [sorted(chars, key=lambda c: c.x0)]
-    ordered = sorted(chars, key=lambda c: c.base)
+    for c in chars:
+        if c.base != first:
+            break
+    else:  # one baseline (most table cells)
+        return [sorted(chars, key=_x0)]
+    ordered = sorted(chars, key=_base)
     bands: list[list[Char]] = [[ordered[0]]]
     for ch in ordered[1:]:
         first = bands[-1][0]
@@ -108,7 +116,7 @@ def band_lines(chars: list[Char]) -> list[list[Char]]:
         else:
             bands.append([ch])
     for band in bands:
-        band.sort(key=lambda c: c.x0)
+        band.sort(key=_x0)
     return bands
 
 

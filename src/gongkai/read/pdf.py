@@ -12,10 +12,12 @@ with no text layer is rendered and left to OCR (`read.ocr`), if installed.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .document import Block
-from .layout import TableFinder, band_lines, join_chars
+from .layout import _VALUE, CJK_SPACE, SPACE, TableFinder, band_lines, join_chars
 from .pdfium import MAX_PAGES, Char, Page, open_pdf, read_page, render_page_gray, render_page_png
 from .ruling import Grid, GridCell, find_grids
 
@@ -41,11 +43,6 @@ class _Line:
     y1: float
 
 
-def _cell_text(chars: list[Char]) -> str:
-    """Characters of one cell in reading order: by baseline, then left to right."""
-    return "".join(join_chars(band) for band in band_lines(chars))
-
-
 def _text_lines(bands: list[list[Char]]) -> list[_Line]:
     """Characters outside tables as text lines: one baseline, split where a wide gap separates them."""
     out: list[_Line] = []
@@ -69,29 +66,140 @@ class _Table:
     page_height: float
 
 
+VALUE_GAP = 1.0
+"""A number this many character heights away from other text on its line stood in a cell of its own."""
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(unicodedata.normalize("NFKC", text)))
+
+
+def _scan(band: list[Char]) -> tuple[str, list[str]]:
+    """One baseline band of a cell: its text (`layout.join_chars`) and its words split where a gap
+    wider than VALUE_GAP heights stands, in one pass (every ruled cell goes through here)."""
+    prev = band[0]
+    pt = prev.text
+    if len(band) == 1:
+        return pt, [pt]
+    parts, word, words = [pt], [pt], []
+    for ch in band[1:]:
+        gap = ch.x0 - prev.x1
+        ph, h = prev.y1 - prev.y0, ch.y1 - ch.y0
+        rel = gap / (ph if ph >= h else h)
+        ct = ch.text
+        if rel > SPACE and (pt.isascii() or ct.isascii()) or rel > CJK_SPACE:
+            parts.append(" ")
+        parts.append(ct)
+        if gap > VALUE_GAP * ph:
+            words.append("".join(word))
+            word = [ct]
+        else:
+            word.append(ct)
+        prev, pt = ch, ct
+    words.append("".join(word))
+    return "".join(parts), words
+
+
+def _incomplete(grid: Grid, bands: list[list[list[Char]]], words: list[list[list[str]]]) -> bool:
+    """True when the grid runs two cells' texts together: a border between them is not drawn.
+
+    A value cell never spans rows, nor columns except to the table's right edge (表二's last cell
+    of a row), and holds one number (a narrow cell may wrap it onto two lines: `30` over `0` is one
+    number); a cell spanning columns prints one text, not two side by side; a row label stands
+    beside its own row's values. So a grid is incomplete when one of its lines holds a number
+    beside other text (a label and its values, or two values, run together), when a cell spanning
+    columns prints two texts on one line (two headers), when a number spans rows or stops short
+    of the right edge while spanning columns, or when a cell spanning rows prints text in two of
+    them and beside each of those a different cell that is a value or blank (two row labels, the
+    rule between them missing; a stub spanning rows has labels, not values, beside it), when a
+    cell spanning columns has text on both sides of a column line with a gap there, or when two
+    of a cell's lines stand side by side without overlapping (a wrapped text's lines overlap,
+    whether centred or aligned). `words` holds each band's words (`_scan`).
+    """
+    is_value: list[bool] = []  # per cell: holds a value or nothing
+    last_col = len(grid.xs) - 1
+    for cell, cell_bands, cell_words in zip(grid.cells, bands, words):
+        if not cell_bands:
+            is_value.append(True)
+            continue
+        texts = [w for ws in cell_words for w in ws]
+        values = [_is_value(t) for t in texts]
+        is_value.append((len(texts) == 1 and values[0]) or
+                        (len(cell_bands) > 1 and all(v or t.isdigit() for v, t in zip(values, texts))))
+        spans = cell.colspan > 1
+        for band, ws in zip(cell_bands, cell_words):
+            if len(ws) > 1 and (spans or any(_is_value(w) for w in ws)):
+                return True
+            if spans and len(band) > 1:
+                inner = grid.xs[cell.col + 1:cell.col + cell.colspan]
+                for a, b in zip(band, band[1:]):
+                    if b.x0 - a.x1 > SPACE * (a.y1 - a.y0):
+                        i = bisect_left(inner, a.x1)  # the first column line at or right of a
+                        if i < len(inner) and inner[i] <= b.x0:
+                            return True  # text on both sides of a column line the cell should have drawn
+        if len(cell_bands) > 1:
+            for upper, lower in zip(cell_bands, cell_bands[1:]):
+                if upper[-1].x1 < lower[0].x0 or lower[-1].x1 < upper[0].x0:
+                    return True  # lines side by side, not one text wrapped: two cells' texts
+        if all(values) and (cell.rowspan > 1 or (spans and cell.col + cell.colspan < last_col)):
+            return True
+    for k, (cell, cell_bands) in enumerate(zip(grid.cells, bands)):
+        if cell.rowspan < 2 or len(cell_bands) < 2:
+            continue
+        rows = {bisect_left(grid.ys, band[0].mid) - 1 for band in cell_bands}
+        if len(rows) < 2:
+            continue
+        right = cell.col + cell.colspan
+        beside = [grid.index_at(r, right) for r in sorted(rows)]
+        if all(b is not None and grid.cells[b].rowspan == 1 and is_value[b] for b in beside) \
+                and len(set(beside)) == len(beside):
+            return True
+    return False
+
+
 def _page_blocks(page: Page, finder: TableFinder) -> tuple[list[tuple[float, list[Block]]], list[_Line], list[_Table]]:
-    """(positioned block groups, free text lines, ruled tables) of one page."""
+    """(positioned block groups, free text lines, ruled tables) of one page.
+
+    A grid with a border missing (a WPS export dropping a few, a frame whose column rules stop
+    under the header) would run two cells' texts into one (`_incomplete`), or leave text standing
+    in no closed cell at all; such a grid is not read as ruled: its characters go to the
+    text-position finder with the unruled text around it.
+    """
     chars = page.chars
     grids = find_grids(page.edges) if chars and len(page.edges) >= 4 else []
-    in_cell: dict[int, dict[int, list[Char]]] = {}
+    where = [(g.box.x0, g.box.y0, g.box.x1, g.box.y1, g.xs, g.ys, g.index_at) for g in grids]
+    in_cell: list[list[list[Char]]] = [[[] for _ in g.cells] for g in grids]
+    in_grid: list[list[Char]] = [[] for _ in grids]
+    lost: set[int] = set()  # grids with text in no cell: a hole where borders are missing
     free: list[Char] = []
     for ch in chars:
-        cx, cy = (ch.x0 + ch.x1) / 2, ch.mid
-        for gi, g in enumerate(grids):
-            if g.box.x0 <= cx <= g.box.x1 and g.box.y0 <= cy <= g.box.y1:
-                cell = g.locate(cx, cy)
-                if cell is not None:
-                    in_cell.setdefault(gi, {}).setdefault(id(cell), []).append(ch)
+        x0, y0, x1, y1, _, base = ch
+        cx, cy = (x0 + x1) / 2, base - 0.3 * (y1 - y0)  # Char.mid, inlined (hot loop)
+        for gi, (bx0, by0, bx1, by1, xs, ys, index_at) in enumerate(where):
+            if bx0 <= cx <= bx1 and by0 <= cy <= by1:
+                in_grid[gi].append(ch)
+                k = index_at(bisect_left(ys, cy) - 1, bisect_left(xs, cx) - 1)
+                if k is not None:
+                    in_cell[gi][k].append(ch)
+                else:
+                    lost.add(gi)
                 break
         else:
             free.append(ch)
     groups: list[tuple[float, list[Block]]] = []
     tables: list[_Table] = []
     for gi, g in enumerate(grids):
-        cells_chars = in_cell.get(gi, {})
-        blocks = [Block(_cell_text(cells_chars.get(id(c), [])), True, _where(page.number, c)) for c in g.cells]
+        bands = [band_lines(cc) if cc else [] for cc in in_cell[gi]]
+        scanned = [[_scan(band) for band in b] for b in bands]
+        words = [[ws for _, ws in sc] for sc in scanned]
+        if gi in lost or _incomplete(g, bands, words):
+            free.extend(in_grid[gi])
+            continue
+        blocks = [Block("".join(t for t, _ in sc), True, _where(page.number, c))
+                  for c, sc in zip(g.cells, scanned)]
         groups.append((g.box.y0, blocks))
         tables.append(_Table(g, blocks, page.height))
+
     found, bands = finder.page(band_lines(free), page.number, page.height)
     groups += found
     return groups, _reading_order(_text_lines(bands)), tables

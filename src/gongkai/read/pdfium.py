@@ -244,8 +244,8 @@ class _Walk:
                 self.objects(obj, C.FPDFFormObj_CountObjects(obj), m if outer is None else _compose(m, outer),
                              depth + 1)
 
-    def segments(self, obj, n: int) -> list[tuple[float, float, int, bool]]:  # type: ignore[no-untyped-def]
-        """Each segment's (x, y, type, closes) in the object's own space.
+    def segments(self, obj, n: int) -> list[tuple[float, float, int, int]]:  # type: ignore[no-untyped-def]
+        """Each segment's (x, y, type, closes) in the object's own space (closes: true or false).
 
         A table's rules often come as one path of ~1,400 segments, and three ctypes calls per
         segment cost more than the rest of the page. PDFium keeps a path's segments in one array of
@@ -259,12 +259,12 @@ class _Walk:
         px, py = self.px, self.py
         first = ctypes.cast(get_seg(obj, 0), ctypes.c_void_p).value
         if first and ctypes.cast(get_seg(obj, n - 1), ctypes.c_void_p).value == first + _RECORD.size * (n - 1):
-            records = [(x, y, kind, bool(close)) for x, y, kind, close in _RECORD.iter_unpack(
-                ctypes.string_at(first, _RECORD.size * n))]
+            records = list(_RECORD.iter_unpack(ctypes.string_at(first, _RECORD.size * n)))
             for k in {0, n // 2, n - 1}:
                 seg = get_seg(obj, k)
+                x, y, kind, close = records[k]
                 if not (get_point(seg, self.px_ref, self.py_ref)
-                        and records[k] == (px.value, py.value, get_type(seg), bool(get_close(seg)))):
+                        and (x, y, kind, bool(close)) == (px.value, py.value, get_type(seg), bool(get_close(seg)))):
                     break
             else:
                 return records

@@ -15,7 +15,7 @@ finder, whose design this follows; PyMuPDF's own `find_tables` takes ~250 ms a p
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -142,18 +142,29 @@ def find_cells(points: set[tuple[float, float]], index: EdgeIndex) -> list[Box]:
         v.sort()
     for v in by_y.values():
         v.sort()
+    hs, vs, tol = index.h, index.v, SNAP
+
+    def drawn(spans: list[tuple[float, float]], a: float, b: float) -> bool:  # EdgeIndex.drawn, inlined
+        for start, end in spans:
+            if start - tol <= a and end + tol >= b:
+                return True
+        return False
+
     cells: list[Box] = []
     for x, y in points:
-        below = [b for b in by_x[x] if b > y]
-        right = [r for r in by_y[y] if r > x]
+        column, row = by_x[x], by_y[y]
+        below = column[bisect_right(column, y):]  # sorted and distinct: the values past y
+        right = row[bisect_right(row, x):]
+        left_side, top_side = vs.get(x, ()), hs.get(y, ())
         found = False
         for by in below:
-            if not index.drawn("v", x, y, by):
+            if not drawn(left_side, y, by):
                 break  # the left side stops here: no taller cell either
+            bottom_side = hs.get(by, ())
             for rx in right:
-                if not index.drawn("h", y, x, rx):
+                if not drawn(top_side, x, rx):
                     break
-                if (rx, by) in points and index.drawn("h", by, x, rx) and index.drawn("v", rx, y, by):
+                if (rx, by) in points and drawn(bottom_side, x, rx) and drawn(vs.get(rx, ()), y, by):
                     cells.append(Box(x, y, rx, by))
                     found = True
                     break
@@ -209,21 +220,29 @@ class Grid:
         r = bisect_left(self.ys, y) - 1
         return self._at.get((r, c))
 
+    def index_at(self, row: int, col: int) -> int | None:
+        """The index in `cells` of the cell covering grid position (row, col), if any."""
+        return self._index.get((row, col))
+
     def __post_init__(self) -> None:
         self._at: dict[tuple[int, int], GridCell] = {}
-        for cell in self.cells:
+        self._index: dict[tuple[int, int], int] = {}
+        for k, cell in enumerate(self.cells):
             for r in range(cell.row, cell.row + cell.rowspan):
                 for c in range(cell.col, cell.col + cell.colspan):
                     self._at[(r, c)] = cell
+                    self._index[(r, c)] = k
 
 
 def to_grid(cells: list[Box]) -> Grid:
     xs = sorted({c.x0 for c in cells} | {c.x1 for c in cells})
     ys = sorted({c.y0 for c in cells} | {c.y1 for c in cells})
     placed = []
+    col_of = {x: i for i, x in enumerate(xs)}
+    row_of = {y: i for i, y in enumerate(ys)}
     for c in sorted(cells, key=lambda c: (c.y0, c.x0)):
-        r0, r1 = ys.index(c.y0), ys.index(c.y1)
-        c0, c1 = xs.index(c.x0), xs.index(c.x1)
+        r0, r1 = row_of[c.y0], row_of[c.y1]
+        c0, c1 = col_of[c.x0], col_of[c.x1]
         placed.append(GridCell(c, r0, c0, r1 - r0, c1 - c0))
     return Grid(Box(xs[0], ys[0], xs[-1], ys[-1]), xs, ys, placed)
 
