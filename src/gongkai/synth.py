@@ -364,3 +364,29 @@ def _degrade(gray, rng: random.Random, cv2, np):  # type: ignore[no-untyped-def]
     gray = np.clip(gray.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(50, 70)])
     return cv2.imdecode(jpeg, cv2.IMREAD_GRAYSCALE)
+
+
+def synthetic_store(con: Any, n: int, seed: int = 0, chunk: int = 500,
+                    extra: list[tuple[str, bytes]] | None = None) -> int:
+    """Parse `n` generated text reports (seeds seed … seed+n-1, a tenth with an injected error)
+    and the `extra` (name, bytes) files in this process and store them in `con` with the ingest
+    writer, then run the cross-year pass: a corpus for the web tests and the bench. Returns the
+    number of reports stored."""
+    from .api import parse_bytes
+    from .store.crossyear import recheck_bodies
+    from .store.records import to_record
+    from .store.uploads import store_results
+
+    stored = 0
+    files = [(f"synthetic-{s}.txt", None, s) for s in range(seed, seed + n)]
+    files += [(name, data, None) for name, data in extra or []]
+    for start in range(0, len(files), chunk):
+        triples = []
+        for name, data, s in files[start:start + chunk]:
+            if data is None:
+                data = synthesize(s, fmt="text", inject_error=s % 10 == 3).data
+            report = parse_bytes(data, name)
+            triples.append((name, report.sha256, to_record(report, len(data), data)))
+        stored += sum(1 for s in store_results(con, triples, crossyear=False) if s.status == "stored")
+    recheck_bodies(con)
+    return stored
