@@ -528,3 +528,37 @@ def names_from_upload(text: str) -> list[str]:
         if row and row[0].strip() and row[0].strip().lower() not in ("单位", "名称", "单位名称", "name"):
             names.append(row[0].strip())
     return names
+
+
+def compare(old: Any, new: Any) -> dict[str, Any]:
+    """Two Reports compared: who and when, the tables side by side, the sections aligned."""
+    def side(r: Any) -> dict[str, Any]:
+        return {"sha256": r.sha256, "organization": r.organization, "year": r.year, "template": r.template}
+
+    return {"old": side(old), "new": side(new), "tables": compare_tables(old, new),
+            "sections": compare_sections(old, new)}
+
+
+def dashboard_table(board: dict[str, Any], name: str) -> tuple[list[str], list[list[Any]]]:
+    """(header, rows) of one dashboard chart's data table (its CSV): a breakdown by its index
+    (`b0` …), `regions`, `on_time`, or a metric's quartiles by peer group (`<metric>-level`,
+    `<metric>-province`) or histogram (`<metric>-histogram`)."""
+    if re.fullmatch(r"b\d", name) and int(name[1]) < len(board["breakdowns"]):
+        block = board["breakdowns"][int(name[1])]
+        return block["header"], block["rows"]
+    if name == "regions":
+        return board["regions"]["header"], board["regions"]["rows"]
+    if name == "on_time":
+        t = board["on_time"]
+        return ["有印发日期的报告", "按期发布", "按期发布 %"], [[t["dated"], t["on_time"], t["pct"]]]
+    metric, _, part = name.rpartition("-")
+    for m in board["metrics"]:
+        if m["metric"] == metric:
+            if part == "histogram":
+                return ["区间", "报告数"], [[b["bin"], b["n"]] for b in m["histogram"]]
+            if part in ("level", "province"):
+                head = ["层级" if part == "level" else "省份", "报告数", "最小", "下四分位", "中位数", "上四分位", "最大"]
+                rows = [[g["group"], g["n"], g["min"], g["q1"], g["median"], g["q3"], g["max"]] for g in m[f"by_{part}"]]
+                a = m["all"]
+                return head, [["全部", a["n"], a["min"], a["q1"], a["median"], a["q3"], a["max"]], *rows]
+    raise QueryError("没有这张图表")
