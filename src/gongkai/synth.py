@@ -378,13 +378,14 @@ def synthetic_store(con: Any, n: int, seed: int = 0, chunk: int = 500,
     from .store.uploads import store_results
 
     stored = 0
-    files = [(f"synthetic-{s}.txt", None, s) for s in range(seed, seed + n)]
-    files += [(name, data, None) for name, data in extra or []]
+    # the extra files first: they are the first-ingested report of their body and year
+    files: list[tuple[str, bytes | None, int | None]] = [(name, data, None) for name, data in extra or []]
+    files += [(f"synthetic-{s}.txt", None, s) for s in range(seed, seed + n)]
     for start in range(0, len(files), chunk):
         triples = []
         for name, data, s in files[start:start + chunk]:
             if data is None:
-                data = synthesize(s, fmt="text", inject_error=s % 10 == 3).data
+                data = synthesize(s, fmt="text", inject_error=s % 10 == 3).data  # type: ignore[arg-type]
             report = parse_bytes(data, name)
             triples.append((name, report.sha256, to_record(report, len(data), data)))
         stored += sum(1 for s in store_results(con, triples, crossyear=False) if s.status == "stored")

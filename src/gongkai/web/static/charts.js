@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var out = { name: s.name, type: spec.kind, data: s.data, connectNulls: false };
       if (spec.kind === "line") out.symbolSize = 8;
       if (i === 0 && spec.marks && spec.marks.length) {
-        out.markLine = { symbol: "none", label: { formatter: "跨年度意见" }, lineStyle: { color: "#c0261d", type: "dashed" },
+        out.markLine = { symbol: "none", label: { show: false }, lineStyle: { color: "#c0261d", type: "dashed" },
                          data: spec.marks.map(function (x) { return { xAxis: x }; }) };
       }
       return out;
@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", function () {
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
-      grid: { left: 50, right: 20, top: 30, bottom: 40 },
+      grid: { left: 50, right: 20, top: 40, bottom: 40 },
       xAxis: { type: "category", data: spec.x, axisLabel: { interval: 0, rotate: spec.x.length > 8 ? 30 : 0 } },
       yAxis: { type: "value" },
       series: series
