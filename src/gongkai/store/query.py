@@ -24,6 +24,7 @@ import duckdb
 
 from ..forms import ALL_FORMS
 from .bodies import body_of
+from .flat import reports_source
 from .metrics import RATES
 from .schema import TEMPLATES
 from .stats import LEVELS, breakdowns, on_time
@@ -108,33 +109,27 @@ class Filters:
         return out
 
     def where(self) -> tuple[str, list[Any]]:
-        """A condition over `current_reports r LEFT JOIN bodies b`, and its parameters."""
+        """A condition over the flat report rows `r` (store/flat.py), and its parameters."""
         where, args = ["TRUE"], []
-        for column, value in (("r.year", self.year), ("b.province", self.province), ("b.city", self.city),
-                              ("b.county", self.county), ("b.level", self.level), ("b.kind", self.kind)):
+        for column, value in (("r.year", self.year), ("r.province", self.province), ("r.city", self.city),
+                              ("r.county", self.county), ("r.level", self.level), ("r.kind", self.kind)):
             if value is not None:
                 where.append(f"{column} = ?")
                 args.append(value)
         if self.form:
-            where.append("CAST(r.template AS VARCHAR) = ?")
+            where.append("r.template = ?")
             args.append(self.form)
         if self.has_errors is not None:
-            where.append(("" if self.has_errors else "NOT ") + f"({HAS_ERROR})")
+            where.append("r.has_error" if self.has_errors else "NOT r.has_error")
         if self.rule:
             where.append("EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 AND f.rule = ?)")
             args.append(self.rule)
         if self.late is not None:
-            where.append(("" if self.late else "r.published IS NOT NULL AND NOT ")
-                         + "EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 AND f.rule = 'D-1')")
+            where.append("r.late" if self.late else "r.published IS NOT NULL AND NOT r.late")
         if self.q:
-            where.append("(b.name ILIKE ? OR r.organization ILIKE ?)")
+            where.append("(r.name ILIKE ? OR r.organization ILIKE ?)")
             args += [f"%{_like(self.q)}%"] * 2
         return " AND ".join(where), args
-
-
-# an error of the report's own or from the cross-year checks (as `gongkai stats` counts them)
-HAS_ERROR = ("r.errors > 0 OR EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 "
-             "AND f.origin = 'crossyear' AND f.severity = 'error')")
 
 
 def _like(text: str) -> str:
@@ -150,21 +145,16 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 # --- lists -----------------------------------------------------------------------------------
 
 REPORT_SORTS = {
-    "errors": "r.errors DESC, r.warnings DESC, s.seq",
-    "year": "r.year DESC NULLS LAST, s.seq",
-    "name": "b.name NULLS LAST, r.year, s.seq",
-    "recent": "s.seq DESC",
-    **{f"{name}_asc": f"m.{name} ASC NULLS LAST, s.seq" for name, _, _ in RATES},
-    **{f"{name}_desc": f"m.{name} DESC NULLS LAST, s.seq" for name, _, _ in RATES},
+    "errors": "r.errors DESC, r.warnings DESC, r.seq",
+    "year": "r.year DESC NULLS LAST, r.seq",
+    "name": "r.name NULLS LAST, r.year, r.seq",
+    "recent": "r.seq DESC",
+    **{f"{name}_asc": f"r.{name} ASC NULLS LAST, r.seq" for name, _, _ in RATES},
+    **{f"{name}_desc": f"r.{name} DESC NULLS LAST, r.seq" for name, _, _ in RATES},
 }
 REPORT_COLUMNS = ("sha256", "organization", "body_id", "body", "province", "city", "county", "level", "kind",
                   "year", "template", "published", "errors", "warnings", "late", "substantive_rate",
                   "denied_rate", "review_correction_rate", "path")
-
-
-def _metrics_cte() -> str:
-    """Per-report rates for a set of reports: the report_metrics view's formulas over `keep`."""
-    return "m AS (SELECT * FROM report_metrics WHERE sha256 IN (SELECT sha256 FROM keep))"
 
 
 def list_reports(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), sort: str = "errors",
@@ -174,44 +164,19 @@ def list_reports(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), s
         raise QueryError("排序方式不正确")
     limit, offset = _page(limit, offset)
     where, args = filters.where()
-    base = f"FROM current_reports r LEFT JOIN bodies b USING (body_id) WHERE {where}"
-    (total,) = con.execute(f"SELECT count(*) {base}", args).fetchone()
-    by_rate = sort.endswith(("_asc", "_desc"))
-    # a rate sort needs the rates of every matching report; any other sort only those of the page
-    if by_rate:
-        sql = f"""WITH keep AS (SELECT r.sha256 {base}), {_metrics_cte()}
-            SELECT r.sha256 FROM current_reports r JOIN keep USING (sha256) JOIN sources s USING (sha256)
-            LEFT JOIN bodies b USING (body_id) LEFT JOIN m USING (sha256)
-            ORDER BY {REPORT_SORTS[sort]} LIMIT ? OFFSET ?"""
-    else:
-        sql = f"""SELECT r.sha256 FROM current_reports r JOIN sources s USING (sha256)
-            LEFT JOIN bodies b USING (body_id) WHERE {where} ORDER BY {REPORT_SORTS[sort]} LIMIT ? OFFSET ?"""
-    page = [row[0] for row in con.execute(sql, [*args, limit, offset]).fetchall()]
-    rows = _report_rows(con, page)
-    return {"total": total, "offset": offset, "limit": limit, "columns": list(REPORT_COLUMNS), "rows": rows}
-
-
-def _report_rows(con: duckdb.DuckDBPyConnection, shas: list[str]) -> list[dict[str, Any]]:
-    """The list columns of these reports, in the given order."""
-    if not shas:
-        return []
-    got = con.execute(
-        """WITH keep AS (SELECT unnest($1::VARCHAR[]) AS sha256), """ + _metrics_cte() + """
-        SELECT r.sha256, r.organization, r.body_id, b.name, b.province, b.city, b.county, b.level, b.kind, r.year,
-               CAST(r.template AS VARCHAR), r.published, r.errors, r.warnings,
-               EXISTS (SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 AND f.rule = 'D-1'),
-               m.substantive_rate, m.denied_rate, m.review_correction_rate, s.path
-        FROM current_reports r JOIN keep USING (sha256) JOIN sources s USING (sha256)
-        LEFT JOIN bodies b USING (body_id) LEFT JOIN m USING (sha256)""", [shas]).fetchall()
-    by_sha = {row[0]: dict(zip(REPORT_COLUMNS, row)) for row in got}
-    out = []
-    for sha in shas:
-        item = by_sha[sha]
+    source = reports_source(con)
+    (total,) = con.execute(f"SELECT count(*) FROM {source} r WHERE {where}", args).fetchone()
+    columns = ", ".join("r.name" if c == "body" else f"r.{c}" for c in REPORT_COLUMNS)
+    got = con.execute(f"SELECT {columns} FROM {source} r WHERE {where} ORDER BY {REPORT_SORTS[sort]} LIMIT ? OFFSET ?",
+                      [*args, limit, offset]).fetchall()
+    rows = []
+    for row in got:
+        item = dict(zip(REPORT_COLUMNS, row))
         item["published"] = item["published"].isoformat() if item["published"] else None
         for name in ("substantive_rate", "denied_rate", "review_correction_rate"):
             item[name] = _round(item[name])
-        out.append(item)
-    return out
+        rows.append(item)
+    return {"total": total, "offset": offset, "limit": limit, "columns": list(REPORT_COLUMNS), "rows": rows}
 
 
 def _round(value: float | None, places: int = 4) -> float | None:
@@ -231,8 +196,8 @@ def list_bodies(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), so
     limit, offset = _page(limit, offset)
     where, args = filters.where()
     grouped = f"""SELECT r.body_id, count(*) AS n, list(DISTINCT r.year ORDER BY r.year) FILTER (WHERE r.year IS NOT NULL) AS years,
-                  count(*) FILTER (WHERE {HAS_ERROR}) AS with_errors, min(r.year) AS first_year, max(r.year) AS last_year
-           FROM current_reports r LEFT JOIN bodies b USING (body_id) WHERE {where} AND r.body_id IS NOT NULL
+                  count(*) FILTER (WHERE r.has_error) AS with_errors, min(r.year) AS first_year, max(r.year) AS last_year
+           FROM {reports_source(con)} r WHERE {where} AND r.body_id IS NOT NULL
            GROUP BY r.body_id"""
     (total,) = con.execute(f"SELECT count(*) FROM ({grouped})", args).fetchone()
     rows = con.execute(
@@ -282,11 +247,9 @@ def body_timeline(con: duckdb.DuckDBPyConnection, body_id: str) -> dict[str, Any
     if body is None:
         return None
     reports = con.execute(
-        f"""WITH keep AS (SELECT sha256 FROM current_reports WHERE body_id = $1), {_metrics_cte()}
-        SELECT r.sha256, r.year, CAST(r.template AS VARCHAR), r.published, r.errors, r.warnings, s.path,
-               {", ".join(f"m.{name}" for name, _, _ in RATES)}
-        FROM current_reports r JOIN sources s USING (sha256) LEFT JOIN m USING (sha256)
-        WHERE r.body_id = $1 ORDER BY r.year NULLS LAST, s.seq""", [body_id]).fetchall()
+        f"""SELECT r.sha256, r.year, r.template, r.published, r.errors, r.warnings, r.path,
+               {", ".join(f"r.{name}" for name, _, _ in RATES)}
+        FROM {reports_source(con)} r WHERE r.body_id = ? ORDER BY r.year NULLS LAST, r.seq""", [body_id]).fetchall()
     shas = [r[0] for r in reports]
     cells: dict[str, dict[tuple[str, str, str], float | None]] = {}
     for sha, t, row, col, value in con.execute(
@@ -420,12 +383,9 @@ def dashboard(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), top:
     where, args = filters.where()
     blocks = breakdowns(con, top=top, where=where, args=args)
     punctual = on_time(con, where, args)
-    rates = ", ".join(f"m.{name}" for name, _, _ in RATES)
-    rows = con.execute(
-        f"""WITH keep AS (SELECT r.sha256 FROM current_reports r LEFT JOIN bodies b USING (body_id) WHERE {where}),
-            {_metrics_cte()}
-            SELECT b.level, b.province, {rates} FROM m JOIN current_reports r ON r.sha256 = m.sha256
-            LEFT JOIN bodies b ON b.body_id = r.body_id""", args).fetchall()
+    rates = ", ".join(f"r.{name}" for name, _, _ in RATES)
+    rows = con.execute(f"SELECT r.level, r.province, {rates} FROM {reports_source(con)} r WHERE {where}",
+                       args).fetchall()
     metrics = []
     for i, (name, label, _) in enumerate(RATES):
         values = [(lv, pv, row[2 + i]) for row in rows for lv, pv in [(row[0], row[1])] if row[2 + i] is not None]
@@ -454,21 +414,16 @@ def _histogram(values: list[float], bins: int = 10) -> list[dict[str, Any]]:
 def region_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
     """Per region one level below the filter's (province → city → county): reports, share with
     errors, on-time share and the median 实质公开率."""
-    key = "b.county" if filters.city else "b.city" if filters.province else "b.province"
+    key = "r.county" if filters.city else "r.city" if filters.province else "r.province"
     where, args = filters.where()
     got = con.execute(
-        f"""WITH keep AS (SELECT r.sha256 FROM current_reports r LEFT JOIN bodies b USING (body_id) WHERE {where}),
-            {_metrics_cte()}
-            SELECT coalesce({key}, '（未识别）') AS k, count(*) AS n,
-                   round(100.0 * count(*) FILTER (WHERE {HAS_ERROR}) / count(*), 1),
-                   round(100.0 * count(*) FILTER (WHERE r.published IS NOT NULL AND NOT EXISTS (
-                       SELECT 1 FROM findings f WHERE f.sha256 = r.sha256 AND f.rule = 'D-1'))
+        f"""SELECT coalesce({key}, '（未识别）') AS k, count(*) AS n,
+                   round(100.0 * count(*) FILTER (WHERE r.has_error) / count(*), 1),
+                   round(100.0 * count(*) FILTER (WHERE r.published IS NOT NULL AND NOT r.late)
                        / nullif(count(*) FILTER (WHERE r.published IS NOT NULL), 0), 1),
-                   round(quantile_cont(m.substantive_rate, 0.5), 4)
-            FROM current_reports r JOIN keep USING (sha256) LEFT JOIN bodies b ON b.body_id = r.body_id
-            LEFT JOIN m ON m.sha256 = r.sha256
-            GROUP BY k ORDER BY n DESC, k""", args).fetchall()
-    level = {"b.province": "省份", "b.city": "地市", "b.county": "区县"}[key]
+                   round(quantile_cont(r.substantive_rate, 0.5), 4)
+            FROM {reports_source(con)} r WHERE {where} GROUP BY k ORDER BY n DESC, k""", args).fetchall()
+    level = {"r.province": "省份", "r.city": "地市", "r.county": "区县"}[key]
     return {"title": f"按{level}", "header": [level, "报告数", "有错误 %", "按期发布 %", "实质公开率中位数"],
             "rows": [list(r) for r in got]}
 
@@ -489,7 +444,7 @@ def region_coverage(con: duckdb.DuckDBPyConnection, province: str | None, city: 
     rows = con.execute(
         f"""SELECT b.body_id, b.name, b.level, b.kind, list(DISTINCT r.year ORDER BY r.year)
                    FILTER (WHERE r.year IS NOT NULL)
-            FROM bodies b LEFT JOIN current_reports r USING (body_id) WHERE {' AND '.join(where)}
+            FROM bodies b LEFT JOIN {reports_source(con)} r ON r.body_id = b.body_id WHERE {' AND '.join(where)}
             GROUP BY ALL ORDER BY b.name""", args).fetchall()
     years = sorted({y for r in rows for y in (r[4] or [])})
     bodies = [{"body_id": b, "name": n, "level": lv, "kind": k, "years": ys or [],

@@ -21,7 +21,8 @@ from ..render.compare import compare_docx
 from ..store import query as Q
 from ..store.schema import ddl
 from ..store.sql import SqlError, run_query
-from .workspace import Workspace, provinces
+from ..store.flat import reports_source
+from .workspace import Workspace
 
 EXAMPLES: tuple[tuple[str, str], ...] = (
     ("各年度报告数", "SELECT year, count(*) AS 报告数 FROM current_reports GROUP BY year ORDER BY year"),
@@ -316,10 +317,13 @@ def _decode(data: bytes, decode_bytes: Callable[[bytes], Any]) -> str:
 
 def _options(workspace: Workspace) -> dict[str, Any]:
     cur = workspace.cursor()
-    years = [r[0] for r in cur.execute("SELECT DISTINCT year FROM current_reports WHERE year IS NOT NULL "
+    source = reports_source(cur)
+    years = [r[0] for r in cur.execute(f"SELECT DISTINCT year FROM {source} WHERE year IS NOT NULL "
                                        "ORDER BY 1 DESC").fetchall()]
+    regions = [r[0] for r in cur.execute(f"SELECT DISTINCT province FROM {source} WHERE province IS NOT NULL "
+                                         "ORDER BY 1").fetchall()]
     rules = [r[0] for r in cur.execute("SELECT DISTINCT rule FROM findings ORDER BY 1").fetchall()]
-    return {"years": years, "provinces": provinces(cur), "rules": rules, "levels": Q.LEVELS, "kinds": Q.KINDS,
+    return {"years": years, "provinces": regions, "rules": rules, "levels": Q.LEVELS, "kinds": Q.KINDS,
             "forms": ["v2021", "v2019", "legacy", "unknown"]}
 
 
