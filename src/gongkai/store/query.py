@@ -254,7 +254,8 @@ def body_timeline(con: duckdb.DuckDBPyConnection, body_id: str) -> dict[str, Any
     cells: dict[str, dict[tuple[str, str, str], float | None]] = {}
     for sha, t, row, col, value in con.execute(
             "SELECT sha256, CAST(tbl AS VARCHAR), CAST(row AS VARCHAR), CAST(col AS VARCHAR), value FROM cells "
-            "WHERE sha256 IN (SELECT unnest($1::VARCHAR[]))", [shas]).fetchall():
+            "WHERE CAST(row AS VARCHAR) IN (SELECT unnest($2::VARCHAR[])) AND sha256 IN (SELECT unnest($1::VARCHAR[]))",
+            [shas, sorted({f[3] for f in FIGURES} | {p[0] for p in PROACTIVE.values()})]).fetchall():
         cells.setdefault(sha, {})[(t, row, col)] = value
     out_reports = []
     for sha, year, template, published, errors, warnings, path, *rates in reports:
@@ -360,22 +361,6 @@ def _section_text(report: Any, number: str) -> str:
 
 # --- dashboard ---------------------------------------------------------------------------------
 
-def _quartiles(values: list[float]) -> dict[str, Any]:
-    """n, min, q1, median, q3, max of `values` (linear interpolation, as DuckDB's quantile_cont)."""
-    if not values:
-        return {"n": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
-    v = sorted(values)
-
-    def q(p: float) -> float:
-        k = (len(v) - 1) * p
-        lo = int(k)
-        hi = min(lo + 1, len(v) - 1)
-        return v[lo] + (v[hi] - v[lo]) * (k - lo)
-
-    return {"n": len(v), "min": _round(v[0]), "q1": _round(q(0.25)), "median": _round(q(0.5)),
-            "q3": _round(q(0.75)), "max": _round(v[-1])}
-
-
 def dashboard(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), top: int = 15) -> dict[str, Any]:
     """Everything the dashboard draws for `filters`: the `gongkai stats` breakdowns (same
     function), the on-time rate, each rate's distribution overall and by peer group (level,
@@ -383,32 +368,36 @@ def dashboard(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), top:
     where, args = filters.where()
     blocks = breakdowns(con, top=top, where=where, args=args)
     punctual = on_time(con, where, args)
-    rates = ", ".join(f"r.{name}" for name, _, _ in RATES)
-    rows = con.execute(f"SELECT r.level, r.province, {rates} FROM {reports_source(con)} r WHERE {where}",
-                       args).fetchall()
+    source = reports_source(con)
     metrics = []
-    for i, (name, label, _) in enumerate(RATES):
-        values = [(lv, pv, row[2 + i]) for row in rows for lv, pv in [(row[0], row[1])] if row[2 + i] is not None]
-        by_level: dict[str, list[float]] = {}
-        by_province: dict[str, list[float]] = {}
-        for lv, pv, x in values:
-            by_level.setdefault(LEVELS.get(lv, lv) if lv else "（未识别）", []).append(x)
-            by_province.setdefault(pv or "（未识别）", []).append(x)
-        metrics.append({"metric": name, "name": label, "all": _quartiles([x for _, _, x in values]),
-                        "histogram": _histogram([x for _, _, x in values]),
-                        "by_level": [{"group": g, **_quartiles(xs)} for g, xs in sorted(by_level.items())],
-                        "by_province": [{"group": g, **_quartiles(xs)} for g, xs in sorted(by_province.items())]})
+    for name, label, _ in RATES:
+        groups: dict[str, list[dict[str, Any]]] = {"all": [], "level": [], "province": []}
+        for level, province, g_level, g_province, *numbers in con.execute(
+                f"""SELECT r.level, r.province, GROUPING(r.level), GROUPING(r.province), count(r.{name}), min(r.{name}),
+                           quantile_cont(r.{name}, 0.25), quantile_cont(r.{name}, 0.5), quantile_cont(r.{name}, 0.75),
+                           max(r.{name})
+                    FROM {source} r WHERE {where} AND r.{name} IS NOT NULL
+                    GROUP BY GROUPING SETS ((), (r.level), (r.province))""", args).fetchall():
+            n, low, q1, median, q3, high = numbers
+            item = {"n": n, "min": _round(low), "q1": _round(q1), "median": _round(median), "q3": _round(q3),
+                    "max": _round(high)}
+            if g_level and g_province:
+                groups["all"].append(item)
+            elif not g_level:
+                groups["level"].append({"group": LEVELS.get(level, level) if level else "（未识别）", **item})
+            else:
+                groups["province"].append({"group": province or "（未识别）", **item})
+        counts = dict(con.execute(
+            f"""SELECT least(9, greatest(0, floor(r.{name} * 10)))::INTEGER AS bin, count(*) FROM {source} r
+                WHERE {where} AND r.{name} IS NOT NULL GROUP BY bin""", args).fetchall())
+        empty = {"n": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
+        metrics.append({"metric": name, "name": label, "all": groups["all"][0] if groups["all"] else empty,
+                        "histogram": [{"bin": f"{10 * i}–{10 * (i + 1)}%", "n": counts.get(i, 0)} for i in range(10)],
+                        "by_level": sorted(groups["level"], key=lambda g: g["group"]),
+                        "by_province": sorted(groups["province"], key=lambda g: g["group"])})
     return {"filters": filters.params(), "breakdowns": [{"title": t, "header": list(h), "rows": [list(r) for r in rs]}
                                                        for t, h, rs in blocks],
             "on_time": punctual, "metrics": metrics, "regions": region_table(con, filters)}
-
-
-def _histogram(values: list[float], bins: int = 10) -> list[dict[str, Any]]:
-    """Counts of a rate in tenths (0–10 %, …, 90–100 %; a rate above 1 falls in the last bin)."""
-    counts = [0] * bins
-    for x in values:
-        counts[min(bins - 1, max(0, int(x * bins)))] += 1
-    return [{"bin": f"{10 * i}–{10 * (i + 1)}%", "n": n} for i, n in enumerate(counts)]
 
 
 def region_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, Any]:
