@@ -369,16 +369,23 @@ def dashboard(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), top:
     blocks = breakdowns(con, top=top, where=where, args=args)
     punctual = on_time(con, where, args)
     source = reports_source(con)
+    # every rate's quartiles overall, by level and by province in one pass; then every histogram in another
+    aggregates = ", ".join(
+        f"count(r.{n}), min(r.{n}), quantile_cont(r.{n}, [0.25, 0.5, 0.75]), max(r.{n})" for n, _, _ in RATES)
+    grouped = con.execute(
+        f"""SELECT r.level, r.province, GROUPING(r.level), GROUPING(r.province), {aggregates}
+            FROM {source} r WHERE {where} GROUP BY GROUPING SETS ((), (r.level), (r.province))""", args).fetchall()
+    bins = ", ".join(f"count(*) FILTER (WHERE least(9, greatest(0, floor(r.{n} * 10))) = b.i)" for n, _, _ in RATES)
+    histogram = con.execute(f"SELECT b.i, {bins} FROM range(10) b(i), {source} r WHERE {where} GROUP BY b.i ORDER BY b.i",
+                            args).fetchall()
     metrics = []
-    for name, label, _ in RATES:
+    for k, (name, label, _) in enumerate(RATES):
         groups: dict[str, list[dict[str, Any]]] = {"all": [], "level": [], "province": []}
-        for level, province, g_level, g_province, *numbers in con.execute(
-                f"""SELECT r.level, r.province, GROUPING(r.level), GROUPING(r.province), count(r.{name}), min(r.{name}),
-                           quantile_cont(r.{name}, 0.25), quantile_cont(r.{name}, 0.5), quantile_cont(r.{name}, 0.75),
-                           max(r.{name})
-                    FROM {source} r WHERE {where} AND r.{name} IS NOT NULL
-                    GROUP BY GROUPING SETS ((), (r.level), (r.province))""", args).fetchall():
-            n, low, q1, median, q3, high = numbers
+        for level, province, g_level, g_province, *numbers in grouped:
+            n, low, quartiles, high = numbers[4 * k:4 * k + 4]
+            if not n and not (g_level and g_province):
+                continue  # a peer group without this rate
+            q1, median, q3 = quartiles if quartiles is not None else (None, None, None)
             item = {"n": n, "min": _round(low), "q1": _round(q1), "median": _round(median), "q3": _round(q3),
                     "max": _round(high)}
             if g_level and g_province:
@@ -387,9 +394,7 @@ def dashboard(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(), top:
                 groups["level"].append({"group": LEVELS.get(level, level) if level else "（未识别）", **item})
             else:
                 groups["province"].append({"group": province or "（未识别）", **item})
-        counts = dict(con.execute(
-            f"""SELECT least(9, greatest(0, floor(r.{name} * 10)))::INTEGER AS bin, count(*) FROM {source} r
-                WHERE {where} AND r.{name} IS NOT NULL GROUP BY bin""", args).fetchall())
+        counts = {row[0]: row[1 + k] for row in histogram}
         empty = {"n": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
         metrics.append({"metric": name, "name": label, "all": groups["all"][0] if groups["all"] else empty,
                         "histogram": [{"bin": f"{10 * i}–{10 * (i + 1)}%", "n": counts.get(i, 0)} for i in range(10)],
