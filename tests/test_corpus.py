@@ -284,3 +284,16 @@ def test_search_text_is_escaped(store):
     page = client.get("/corpus/reports", params={"q": "<script>alert(1)</script>"})
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_materialised_rows_equal_the_query_the_cli_runs(store):
+    """The server reads a cached copy of REPORTS_SQL; a read-only connection (gongkai stats) runs
+    the query itself: both must give the same rows."""
+    from gongkai.store.flat import REPORTS_SQL, reports_source
+
+    _, cursor = store
+    con = cursor()
+    assert reports_source(con) == "gk_cache.reports"
+    cached = con.execute("SELECT * FROM gk_cache.reports ORDER BY sha256").fetchall()
+    direct = con.execute(f"SELECT * FROM ({REPORTS_SQL}) ORDER BY sha256").fetchall()
+    assert cached == direct and len(cached) == 302
