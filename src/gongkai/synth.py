@@ -475,3 +475,28 @@ def narrative_case(seed: int, contradictions: float = 0.3) -> Synthetic:
              "case": {"layout": "narrative", "variant": form.key,
                       "noise": ["blank_totals"] if blank_totals else [], "sentences": sentences}}
     return Synthetic(text.encode("utf-8"), text, truth, truth["case"]["noise"])
+def synthetic_store(con: Any, n: int, seed: int = 0, chunk: int = 500,
+                    extra: list[tuple[str, bytes]] | None = None) -> int:
+    """Parse `n` generated text reports (seeds seed … seed+n-1, a tenth with an injected error)
+    and the `extra` (name, bytes) files in this process and store them in `con` with the ingest
+    writer, then run the cross-year pass: a corpus for the web tests and the bench. Returns the
+    number of reports stored."""
+    from .api import parse_bytes
+    from .store.crossyear import recheck_bodies
+    from .store.records import to_record
+    from .store.uploads import store_results
+
+    stored = 0
+    # the extra files first: they are the first-ingested report of their body and year
+    files: list[tuple[str, bytes | None, int | None]] = [(name, data, None) for name, data in extra or []]
+    files += [(f"synthetic-{s}.txt", None, s) for s in range(seed, seed + n)]
+    for start in range(0, len(files), chunk):
+        triples = []
+        for name, data, s in files[start:start + chunk]:
+            if data is None:
+                data = synthesize(s, fmt="text", inject_error=s % 10 == 3).data  # type: ignore[arg-type]
+            report = parse_bytes(data, name)
+            triples.append((name, report.sha256, to_record(report, len(data), data)))
+        stored += sum(1 for s in store_results(con, triples, crossyear=False) if s.status == "stored")
+    recheck_bodies(con)
+    return stored

@@ -29,14 +29,15 @@ from ..errors import InputError
 from ..model import Finding
 from ..review import (OpinionEntry, ReviewError, correct_cell, finding_key, notice_row, notice_xlsx, opinion_docx,
                       set_finding, set_published, undo)
-from . import pages
+from . import corpus, pages
 from .workspace import MAX_BATCH_BYTES, UploadError, Workspace, list_reports, provinces, run_sql
 
 CSRF_COOKIE = "gk_csrf"
 AUTH_COOKIE = "gk_auth"
 NAME_COOKIE = "gk_reviewer"
 _ASSETS = {"htmx.min.js": ("vendor/htmx.min.js", "text/javascript"), "app.css": ("app.css", "text/css"),
-           "app.js": ("app.js", "text/javascript")}
+           "app.js": ("app.js", "text/javascript"), "charts.js": ("charts.js", "text/javascript"),
+           "echarts.min.js": ("vendor/echarts.min.js", "text/javascript")}
 _OPEN_PATHS = ("/login", "/static/", "/api/csrf")
 
 
@@ -130,7 +131,7 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
         message = str(exc.detail) if exc.status_code != 404 or str(exc.detail) != "Not Found" else "没有这个页面"
         if exc.status_code == 405:
             message = "不支持这种请求方法"
-        if request.url.path.startswith("/api/"):
+        if request.url.path.startswith("/api/") or request.url.path.endswith((".json", ".csv")):
             return JSONResponse({"error": message}, status_code=exc.status_code)
         return templates.TemplateResponse(request, "error.html", {"message": message, "csrf": request.state.csrf},
                                           status_code=exc.status_code)
@@ -444,6 +445,8 @@ def create_app(db: Path, password: str | None = None, public_read: bool = False,
                                               for r, s, m, c, rel, _ in workspace.crossyear_corrected(sha, corrected)],
                                           "quality": corrected.quality}
         return doc
+
+    corpus.register(app, workspace, page, loaded, form_with_csrf)
 
     @app.get("/api/sql")
     def api_sql(sql: str = "") -> Response:
