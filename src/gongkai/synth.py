@@ -475,6 +475,8 @@ def narrative_case(seed: int, contradictions: float = 0.3) -> Synthetic:
              "case": {"layout": "narrative", "variant": form.key,
                       "noise": ["blank_totals"] if blank_totals else [], "sentences": sentences}}
     return Synthetic(text.encode("utf-8"), text, truth, truth["case"]["noise"])
+
+
 def synthetic_store(con: Any, n: int, seed: int = 0, chunk: int = 500,
                     extra: list[tuple[str, bytes]] | None = None) -> int:
     """Parse `n` generated text reports (seeds seed … seed+n-1, a tenth with an injected error)
