@@ -28,20 +28,24 @@ from ..model import Cell, Report
 from .records import finding_rows, report_from_rows
 
 BODIES_PER_COMMIT = 200
+# Bodies are streamed in groups of about this many reports: the cells query sorts its whole group,
+# and a sort of every dirty body's cells at once outgrew the store's bounded buffer pool (20,000
+# reports: ~4M cells, out of memory at 128 MB).
+REPORTS_PER_PASS = 2000
 
 # the dirty bodies' current reports, in the order the pairs are made
 _REPORTS = """
 SELECT r.body_id, r.sha256, s.path, s.format, s.encoding, r.organization, r.year, r.template, r.published,
        t.lines, t.sections
-FROM current_reports r JOIN dirty_bodies USING (body_id) JOIN sources s USING (sha256)
+FROM current_reports r JOIN sources s USING (sha256)
 LEFT JOIN report_texts t USING (sha256)
-WHERE r.year IS NOT NULL ORDER BY r.body_id, s.seq"""
+WHERE r.year IS NOT NULL AND r.body_id IN (SELECT unnest($1::VARCHAR[])) ORDER BY r.body_id, s.seq"""
 
 # their cells in the same order; only whether a cell was read (printed) matters here, not the text
 _CELLS = """
 SELECT c.sha256, c.tbl, c.row, c.col, c.value, c.printed IS NOT NULL
-FROM cells c JOIN (SELECT r.sha256, r.body_id, s.seq FROM current_reports r JOIN dirty_bodies USING (body_id)
-                   JOIN sources s USING (sha256) WHERE r.year IS NOT NULL) k USING (sha256)
+FROM cells c JOIN (SELECT r.sha256, r.body_id, s.seq FROM current_reports r JOIN sources s USING (sha256)
+                   WHERE r.year IS NOT NULL AND r.body_id IN (SELECT unnest($1::VARCHAR[]))) k USING (sha256)
 ORDER BY k.body_id, k.seq"""
 
 
@@ -78,11 +82,28 @@ def restore_text(report: Report, lines: str | None, sections: str | None) -> Non
                        if n in _SECTION]
 
 
-def _stream(con: duckdb.DuckDBPyConnection) -> Iterator[tuple[str, list[Report]]]:
-    """(body_id, its current dated reports in ingest order) for every dirty body, one body in memory
+def _groups(con: duckdb.DuckDBPyConnection) -> Iterator[list[str]]:
+    """The dirty bodies that have dated current reports, in body order, in groups of about
+    REPORTS_PER_PASS reports (a body is never split)."""
+    rows = con.execute("""SELECT r.body_id, count(*) FROM current_reports r JOIN dirty_bodies USING (body_id)
+                          WHERE r.year IS NOT NULL GROUP BY 1 ORDER BY 1""").fetchall()
+    group: list[str] = []
+    size = 0
+    for body_id, n in rows:
+        if group and size + n > REPORTS_PER_PASS:
+            yield group
+            group, size = [], 0
+        group.append(body_id)
+        size += n
+    if group:
+        yield group
+
+
+def _stream(con: duckdb.DuckDBPyConnection, bodies: list[str]) -> Iterator[tuple[str, list[Report]]]:
+    """(body_id, its current dated reports in ingest order) for each of `bodies`, one body in memory
     at a time: the report list is small, the cells are streamed in the same order alongside."""
-    reports = con.cursor().execute(_REPORTS)
-    cells = con.cursor().execute(_CELLS)
+    reports = con.cursor().execute(_REPORTS, [bodies])
+    cells = con.cursor().execute(_CELLS, [bodies])
     def next_cells() -> Iterator[tuple]:
         while chunk := cells.fetchmany(20000):
             yield from chunk
@@ -139,11 +160,12 @@ def recheck_bodies(con: duckdb.DuckDBPyConnection) -> int:
         pending_bodies.clear()
         pending_rows.clear()
 
-    for body_id, reports in _stream(con):
-        pending_rows.extend(pair_findings(reports))
-        pending_bodies.append(body_id)
-        if len(pending_bodies) >= BODIES_PER_COMMIT:
-            commit()
+    for group in _groups(con):
+        for body_id, reports in _stream(con, group):
+            pending_rows.extend(pair_findings(reports))
+            pending_bodies.append(body_id)
+            if len(pending_bodies) >= BODIES_PER_COMMIT:
+                commit()
     # and the bodies left, which have no dated current report: nothing to pair
     pending_bodies.extend(r[0] for r in con.execute("SELECT body_id FROM dirty_bodies").fetchall())
     commit()
