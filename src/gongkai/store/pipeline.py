@@ -30,7 +30,7 @@ import duckdb
 
 from ..api import report_files
 from .crossyear import recheck_bodies
-from .db import connect
+from .db import StoreError, connect, describe, environment_error
 from .records import Failure, Record
 from .worker import Task, init_worker, parse_chunk
 
@@ -149,12 +149,16 @@ class _Writer:
         items, self.pending = self.pending, []
         try:
             self._commit(items)
-        except (duckdb.Error, ValueError, TypeError, OverflowError):  # a row the database refuses
+        except (duckdb.Error, ValueError, TypeError, OverflowError) as e:  # a row the database refuses
+            if environment_error(e):
+                raise  # a full disk or a broken file is no report's fault: stop, blame no file
             self.con.execute("ROLLBACK")
             for item in items:
                 try:
                     self._commit([item])
                 except (duckdb.Error, ValueError, TypeError, OverflowError) as e:
+                    if environment_error(e):
+                        raise
                     self.con.execute("ROLLBACK")
                     item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}"[:500])
                     item.action = "parse"
@@ -264,6 +268,14 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
 
     `chunk_fn` parses a list of tasks in a worker (a parameter so that tests can make a worker die).
     """
+    try:
+        return _ingest(paths, db, jobs, progress, retry_failed, chunk_fn)
+    except (duckdb.Error, OSError) as e:  # the disk filled up, the directory is read-only, the file broke
+        raise StoreError(describe(e, db)) from None
+
+
+def _ingest(paths: list[Path], db: Path, jobs: int | None, progress: Progress | None, retry_failed: bool,
+            chunk_fn: Callable[[list[Task]], list]) -> Summary:
     started = time.monotonic()
     jobs = max(1, jobs or default_jobs())
     files = input_files(paths)
@@ -317,7 +329,10 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
         con.execute("CHECKPOINT")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:
+            pass  # closing after a failed write: the error that matters is already on its way
     summary.seconds = time.monotonic() - started
     return summary
 
