@@ -6,8 +6,10 @@ says why, on one line of stderr). In a directory run one unreadable file never s
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +17,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 from rich.markup import escape
 from rich.table import Table as RichTable
 
 from .api import parse_bytes, parse_path, report_files
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
+from .commands.zh import install as install_chinese
+from .commands.zh import version_callback
 from .check.copying import compare_text
 from .check.crossyear import check_pair
 from .errors import InputError
@@ -28,9 +34,50 @@ from .forms.narrative import FIGURES_BY_KEY
 from .model import Cell, Report
 from .quality import DIMENSIONS, assess
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="gongkai（公开）：读取、核对政府信息公开工作年度报告。")
+install_chinese()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Group(TyperGroup):
+    """The command group, with a last net under every command: whatever escapes a command (a full
+    disk, a library's exception) becomes one Chinese line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: object) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)  # type: ignore[arg-type]
+        except (typer.Exit, typer.Abort, ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001
+            err.print(f"[red]{_one_line(_unexpected(e), 500)}[/red]")
+            raise typer.Exit(2) from None
+
+
+def _unexpected(e: Exception) -> str:
+    """One Chinese line for an exception no command handled."""
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return f"磁盘已满，无法写入：{e.filename or ''}".rstrip("：")
+    if isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"没有写入权限：{e.filename or ''}".rstrip("：")
+    if type(e).__module__.startswith(("duckdb", "_duckdb")):
+        from .store.db import describe
+
+        return describe(e, "")
+    return f"内部错误：{type(e).__name__}: {e}（请报告此问题）"
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_Group, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="gongkai（公开）：读取、核对政府信息公开工作年度报告。\n\n"
+                       "例：gongkai check 报告.pdf；gongkai parse 报告目录/ --jsonl -o 结果.jsonl；"
+                       "每个命令加 -h 查看说明。")
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=version_callback, is_eager=True,
+                                          help="显示版本号并退出")] = False,
+) -> None:
+    """gongkai（公开）：读取、核对政府信息公开工作年度报告。"""
 
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
@@ -38,14 +85,29 @@ _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "
 def _inputs(items: list[str]) -> Iterator[str]:
     """Files, the report files under directories, and URLs, in the order given."""
     for item in items:
-        if not is_url(item) and Path(item).is_dir():
+        if item != "-" and not is_url(item) and Path(item).is_dir():
             yield from (str(p) for p in report_files(item))
         else:
             yield item
 
 
+def _stdin_bytes() -> bytes:
+    """Standard input, read to the same size cap as a file."""
+    from .read import MAX_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("无法读取标准输入")
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"标准输入超过 {MAX_BYTES // 1048576} MB 上限")
+    return data
+
+
 def _parse_one(item: str, keep: Path | None = None) -> Report:
-    """A file or a URL parsed; a URL's bytes are kept in `keep` when given."""
+    """A file, a URL or `-` (standard input) parsed; a URL's bytes are kept in `keep` when given."""
+    if item == "-":
+        return parse_bytes(_stdin_bytes(), "<stdin>")
     if not is_url(item):
         return parse_path(item)
     if keep is not None:
@@ -106,36 +168,90 @@ def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[st
         yield item, report
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _dump(doc: dict, indent: int | None) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=indent)
+    """JSON text that is valid UTF-8 whatever it holds: a file name with bytes that are not UTF-8
+    (kept by Python as lone surrogates) is written as a JSON \\u escape, not as invalid bytes."""
+    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Sink:
+    """Where `parse` writes: standard output, or a file written whole (a temporary file renamed at
+    the end, so an interrupted run never leaves half a document under the name asked for)."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.path = None if out is None or str(out) == "-" else out
+        self.tmp = self.path.with_name(f".{self.path.name}.part") if self.path else None
+        try:
+            self.file = self.tmp.open("w", encoding="utf-8") if self.tmp else sys.stdout
+        except OSError as e:
+            err.print(f"[red]无法写入[/red] {_one_line(str(out))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+
+    def write(self, text: str) -> None:
+        self.file.write(text)
+
+    def close(self, keep: bool) -> None:
+        if self.tmp is None:
+            self.file.flush()
+            return
+        try:
+            self.file.close()
+            if keep:
+                self.tmp.replace(self.path)  # type: ignore[arg-type]
+        except OSError as e:
+            err.print(f"[red]无法写入[/red] {_one_line(str(self.path))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 @app.command()
 def parse(
-    path: Annotated[str, typer.Argument(help="报告文件、包含报告的目录（递归）或网址")],
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（单个文件）")] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（目录）")] = False,
-    provenance: Annotated[bool, typer.Option(help="附带每格来源（provenance）")] = True,
-    keep: Annotated[Path | None, typer.Option(help="读取网址时，把下载的原始文件保存到这个目录")] = None,
+    path: Annotated[str, typer.Argument(help="报告文件、包含报告的目录（递归）、网址，或 -（从标准输入读取）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：一个文件为一个文档，目录为一个 JSON 数组")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（JSON Lines）")] = False,
+    provenance: Annotated[bool, typer.Option("--provenance/--no-provenance", help="附带每格来源（默认附带）")] = True,
+    keep: Annotated[Path | None, typer.Option("--keep", help="读取网址时，把下载的原始文件保存到这个目录")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（.json 或 .jsonl 决定格式；- 为标准输出，默认）")] = None,
 ) -> None:
-    """读取报告，输出 docs/output.md 规定的 JSON。"""
-    failed = False
-    directory = not is_url(path) and Path(path).is_dir()
-    one_document = not directory and not jsonl
-    if directory and not report_files(path):
-        err.print(f"[red]没有找到报告文件[/red] {escape(path)}")
+    """读取报告，输出 JSON（格式见 docs/output.md）。
+
+    例：gongkai parse 报告.pdf --json；gongkai parse 报告目录/ --jsonl -o 结果.jsonl；cat 报告.html | gongkai parse -
+    """
+    if as_json and jsonl:
+        err.print("[red]--json 与 --jsonl 只能选一个[/red]")
         raise typer.Exit(2)
+    if not as_json and not jsonl and out is not None and str(out) != "-":
+        jsonl = out.suffix.lower() in (".jsonl", ".ndjson")
+    directory = path != "-" and not is_url(path) and Path(path).is_dir()
+    if directory and not report_files(path):
+        err.print(f"[red]没有找到报告文件[/red] {_one_line(path)}")
+        raise typer.Exit(2)
+    array = directory and not jsonl and (as_json or (out is not None and out.suffix.lower() == ".json"))
+    lines = jsonl or (directory and not array)
+    sink = _Sink(out)
+    failed, written = False, 0
+    if array:
+        sink.write("[")
     for item, report in _parse_each([path], keep):
         if report is None:
             failed = True
             continue
         try:  # a document that cannot be written is one more failed input, not the end of the run
-            text = _dump(report.to_json(provenance=provenance), 1 if one_document or (as_json and not jsonl) else None)
+            text = _dump(report.to_json(provenance=provenance), None if lines else 1)
         except Exception as e:  # noqa: BLE001
             _problem(item, e)
             failed = True
             continue
-        print(text)
+        sink.write(("," if array and written else "") + ("\n" if array else "") + text + ("" if array else "\n"))
+        written += 1
+    if array:
+        sink.write("\n]\n" if written else "]\n")
+    sink.close(keep=written > 0 or not failed)
     if failed:
         raise typer.Exit(2)
 
@@ -180,7 +296,10 @@ def check(
     previous: Annotated[str | None, typer.Option("--previous", help="同一单位以前年度的报告文件或网址：加做跨年度核对与雷同文字比对")] = None,
     opinion: Annotated[Path | None, typer.Option("--opinion", help="另写审核意见：.docx（每份报告的问题清单）或 .xlsx（通报表，每份报告一行）")] = None,
 ) -> None:
-    """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。"""
+    """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。
+
+    例：gongkai check 报告.pdf；gongkai check 2023.txt --previous 2022.txt；gongkai check 目录/ --opinion 通报.xlsx
+    """
     if opinion is not None and opinion.suffix.lower() not in (".docx", ".xlsx"):
         err.print(f"[red]--opinion 的文件名应以 .docx 或 .xlsx 结尾[/red]：{escape(str(opinion))}")
         raise typer.Exit(2)
@@ -197,7 +316,11 @@ def check(
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
         try:  # one report that breaks the comparison or the printing does not end the run
-            if prior is not None:
+            mismatch = _different_body(report, prior) if prior is not None else None
+            if mismatch:
+                err.print(f"[yellow]未做跨年度核对[/yellow] {_one_line(path)}：{_one_line(mismatch)}")
+                unreadable = True
+            elif prior is not None:
                 report.findings.extend(check_pair(report, prior))
                 report.findings.extend(compare_text(report, prior))
                 report.quality = assess(report)
@@ -246,6 +369,20 @@ def _write_opinion(out: Path, reports: list[Report]) -> None:
     err.print(f"审核意见已写入 {escape(str(out))}（{len(reports)} 份报告）")
 
 
+def _different_body(report: Report, previous: Report) -> str | None:
+    """Why `previous` cannot be this report's previous year (another body, or not an earlier year);
+    None when it can. Comparing two bodies' reports would pass or fail for no reason."""
+    from .store.bodies import body_of
+
+    mine, theirs = body_of(report.organization), body_of(previous.organization)
+    if mine is not None and theirs is not None and mine.body_id != theirs.body_id:
+        return (f"--previous 的报告是另一个单位的（{previous.organization}），"
+                f"本报告的单位是 {report.organization}，两者不能比对")
+    if report.year and previous.year and previous.year >= report.year:
+        return f"--previous 的报告年度 {previous.year} 不早于本报告的年度 {report.year}"
+    return None
+
+
 def _previous(path: str) -> Report:
     """The previous year's report given with --previous; exit 2 if it cannot be read."""
     results = list(_parse_each([path]))
@@ -261,8 +398,17 @@ def explain(
     path: Annotated[str, typer.Argument(help="报告文件或网址")],
     table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
 ) -> None:
-    """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
-    if not is_url(path) and Path(path).is_dir():
+    """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。
+
+    例：gongkai explain 报告.pdf --table requests
+    """
+    from .forms import ALL_FORMS
+
+    tables = list(dict.fromkeys(t.key for f in ALL_FORMS.values() for t in f.tables))
+    if table is not None and table not in tables:
+        err.print(f"[red]没有这张表[/red]：{_one_line(table)}（可选：{'、'.join(tables)}）")
+        raise typer.Exit(2)
+    if path != "-" and not is_url(path) and Path(path).is_dir():
         err.print(f"[red]无法读取[/red] {_one_line(path)}：这是一个目录，explain 只读一个报告文件")
         raise typer.Exit(2)
     results = list(_parse_each([path]))
@@ -307,7 +453,10 @@ def fetch_command(
     urls: Annotated[list[str], typer.Argument(help="报告网址（可多个）")],
     out: Annotated[Path, typer.Option(help="保存目录：原始文件、来源说明（.source.json）和读取结果（.json）")],
 ) -> None:
-    """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。"""
+    """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。
+
+    例：gongkai fetch https://…/nb.html --out 下载/
+    """
     failed = False
     for url in urls:
         try:
@@ -333,7 +482,10 @@ def fetch_command(
 def forms(
     form: Annotated[str | None, typer.Argument(help="v2019 或 v2021；不填则列出全部")] = None,
 ) -> None:
-    """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。"""
+    """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。
+
+    例：gongkai forms v2021
+    """
     from .forms import ALL_FORMS as FORMS  # the legacy 附表 too
 
     console = Console(highlight=False)
@@ -366,7 +518,10 @@ def render(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：与输入同名，加“-表格”）")] = None,
     corrected: Annotated[bool, typer.Option("--corrected", help="采用 JSON 文档中审核人的更正（review.corrections）")] = False,
 ) -> None:
-    """按官方格式输出三张统计表（表二、表三、表四）：Word 可直接放入报告稿，Excel 为自动核对的工作簿。"""
+    """按官方格式输出三张统计表（表二、表三、表四）：Word 可直接放入报告稿，Excel 为自动核对的工作簿。
+
+    例：gongkai render 报告.pdf --format docx -o 表格.docx
+    """
     from .render.output import FORMATS, SUFFIX, load_source, render_document, write_atomically
 
     if fmt not in FORMATS:
@@ -397,7 +552,10 @@ def template(
     fmt: Annotated[str, typer.Option("--format", help="输出格式（目前只有 xlsx）")] = "xlsx",
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：年度报告表格.xlsx）")] = None,
 ) -> None:
-    """生成填报用的 Excel 工作簿：表二、表三、表四各一页，只有填报格可改，勾稽关系随填随算，核对页列出不成立的关系。"""
+    """生成填报用的 Excel 工作簿：表二、表三、表四各一页，只有填报格可改，勾稽关系随填随算，核对页列出不成立的关系。
+
+    例：gongkai template --form v2021 --year 2025 -o 表格.xlsx
+    """
     from .render.output import template_bytes, write_atomically
 
     if fmt != "xlsx":
@@ -438,7 +596,10 @@ def serve(
     public_read: Annotated[bool, typer.Option("--public-read", help="设了密码时，查看报告不需要密码（审核操作仍需要）")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="解析上传文件的进程数（默认全部 CPU 核）", min=1)] = None,
 ) -> None:
-    """启动网页审核工作台：上传报告、逐格查看出处、确认或驳回核对意见、更正数字、下载审核意见。"""
+    """启动网页审核工作台：上传报告、逐格查看出处、确认或驳回核对意见、更正数字、下载审核意见。
+
+    例：gongkai serve --db 语料.duckdb --open
+    """
     if not _is_loopback(host) and not password:
         err.print(f"[red]拒绝启动[/red]：监听 {escape(host)} 会让局域网中的其他人访问审核工作台，"
                   f"请用 --password（或环境变量 GONGKAI_PASSWORD）设置密码")
@@ -475,7 +636,10 @@ def serve(
 
 @app.command()
 def schema() -> None:
-    """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。"""
+    """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。
+
+    例：gongkai schema
+    """
     from .store.schema import SCHEMA_VERSION, ddl
 
     print(f"-- gongkai 数据库表结构，版本 {SCHEMA_VERSION}（说明见 README「数据库表结构」）")

@@ -112,7 +112,10 @@ def ingest(
     failed: Annotated[bool, typer.Option("--failed", help="列出读取失败的文件及原因")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取以前失败、内容未变的文件")] = False,
 ) -> None:
-    """把报告导入数据库：并行解析，可中断后续跑，重复导入不重复存储。"""
+    """把报告导入数据库：并行解析，可中断后续跑，重复导入不重复存储。
+
+    例：gongkai ingest 报告目录/ --db 语料.duckdb；gongkai ingest --failed
+    """
     from ..store import StoreError, db_path
     from ..store import ingest as run_ingest
 
