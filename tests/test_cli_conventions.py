@@ -1,0 +1,148 @@
+"""The command line as a new user expects it: Chinese help with examples, -h and --version, Chinese
+one-line usage errors, JSON arrays and JSON Lines, -o files and stdin, and the cross-checks a user
+can get wrong (--previous of another body, explain with an unknown table)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gongkai.cli import app
+from helpers import seed_input
+
+GONGKAI = Path(sys.executable).with_name("gongkai")
+COMMANDS = ("parse", "check", "explain", "fetch", "forms", "render", "template", "serve", "schema", "ingest",
+            "export", "sql", "stats")
+ENGLISH = ("Show this message", "Options", "Usage:", "Commands", "Arguments", "<bool>", "<str>", "<path>",
+           "[default", "[required]", "TEXT", "INTEGER")
+
+
+def run(*args: object, **kwargs):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "200"}, **kwargs)
+
+
+def one_line_exit_2(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- help
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_chinese_help_with_an_example(command):
+    for flag in ("-h", "--help"):
+        result = run(command, flag)
+        assert result.exit_code == 0, result.output
+        assert "用法：" in result.stdout and f" {command} [选项]" in result.stdout and "例：" in result.stdout
+        assert "显示本帮助并退出" in result.stdout and "选项" in result.stdout
+        for word in ENGLISH:
+            assert word not in result.stdout, (command, word)
+
+
+def test_top_level_help_version_and_python_m():
+    top = run("-h")
+    assert top.exit_code == 0 and "命令" in top.stdout and "ingest" in top.stdout
+    assert not any(word in top.stdout for word in ENGLISH)
+    version = run("--version")
+    assert version.exit_code == 0 and version.stdout.startswith("gongkai ") and version.stdout.strip() != "gongkai"
+    module = subprocess.run([sys.executable, "-m", "gongkai", "--version"], capture_output=True, text=True,
+                            timeout=60)
+    assert module.returncode == 0 and module.stdout == version.stdout
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["parse", "--bogus"], "没有这个选项：--bogus"),
+    (["sql"], "缺少参数 QUERY"),
+    (["sql", "SELECT 1", "--max-rows", "abc"], "--max-rows 的值无效：应为整数"),
+    (["serve", "--port", "0"], "--port 的值无效：应不小于 1"),
+    (["nosuch"], "没有这个命令：nosuch"),
+    (["parse", "a", "b"], "多余的参数：b"),
+    (["parse", "a", "--keep"], "选项 --keep 需要一个值"),
+])
+def test_bad_options_are_one_chinese_line_and_exit_2(args, expected):
+    line = one_line_exit_2(run(*args))
+    assert line.startswith("参数错误：") and expected in line and "-h 查看帮助" in line
+
+
+def test_console_script_bad_option_no_traceback():
+    proc = subprocess.run([str(GONGKAI), "export", "--labels"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    [line] = proc.stderr.strip().splitlines()
+    assert line.startswith("参数错误：选项 --labels 需要一个值（用 gongkai") and line.endswith("-h 查看帮助）")
+
+
+def test_explain_with_an_unknown_table_names_the_valid_ones():
+    line = one_line_exit_2(run("explain", seed_input("seed-huitong-2022"), "--table", "requestz"))
+    assert "requestz" in line and "requests" in line and "review_litigation" in line and "proactive" in line
+
+
+def test_check_previous_of_another_body_says_so():
+    result = run("check", seed_input("seed-huitong-2022"), "--previous", seed_input("seed-jiangyou-2020"))
+    assert result.exit_code == 2
+    assert "另一个单位" in result.stderr and "未做跨年度核对" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- output conventions
+SEEDS = ("seed-huitong-2022", "seed-jiangyou-2020")
+
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    root = tmp_path / "in"
+    for name in SEEDS:
+        (root / name).mkdir(parents=True)
+        (root / name / "input.txt").write_bytes(seed_input(name).read_bytes())
+    return root
+
+
+def test_parse_dir_json_is_one_array_and_jsonl_one_line_each(reports):
+    array = run("parse", reports, "--json", "--no-provenance")
+    assert array.exit_code == 0
+    docs = json.loads(array.stdout)
+    assert isinstance(docs, list) and [d["report"]["organization"] for d in docs] == ["会同县人民政府", "江油市人民政府"]
+    lines = run("parse", reports, "--jsonl", "--no-provenance")
+    assert [json.loads(x)["report"]["year"] for x in lines.stdout.splitlines()] == [2022, 2020]
+
+
+def test_parse_output_file_format_follows_its_extension(reports, tmp_path):
+    for name, check in (("all.json", lambda t: len(json.loads(t)) == 2),
+                        ("all.jsonl", lambda t: len([json.loads(x) for x in t.splitlines()]) == 2)):
+        result = run("parse", reports, "-o", tmp_path / name, "--no-provenance")
+        assert result.exit_code == 0 and result.stdout == ""
+        assert check((tmp_path / name).read_text(encoding="utf-8")), name
+    assert not list(tmp_path.glob(".*.part"))
+    single = run("parse", seed_input("seed-huitong-2022"), "-o", "-", "--json")
+    assert json.loads(single.stdout)["report"]["year"] == 2022
+
+
+def test_parse_reads_standard_input():
+    result = run("parse", "-", "--json", input=seed_input("seed-huitong-2022").read_bytes())
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["source"]["path"] == "<stdin>" and doc["report"]["organization"] == "会同县人民政府"
+    assert "文件为空" in one_line_exit_2(run("parse", "-", input=b""))
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses file names that are not UTF-8")
+def test_jsonl_stays_valid_utf8_whatever_the_file_names(tmp_path):
+    root = tmp_path / "names"
+    root.mkdir()
+    odd = os.fsencode(root) + b"/\xb1\xa8\xb8\xe6-gbk-name.txt"  # 报告 in GBK: not UTF-8
+    with open(odd, "wb") as f:
+        f.write(seed_input("seed-huitong-2022").read_bytes())
+    proc = subprocess.run([str(GONGKAI), "parse", str(root), "--jsonl", "--no-provenance"], capture_output=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode("utf-8")  # strict: raises on invalid bytes
+    doc = json.loads(text)
+    assert doc["report"]["organization"] == "会同县人民政府"
+    assert doc["source"]["path"].endswith("-gbk-name.txt")
