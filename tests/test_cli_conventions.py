@@ -146,3 +146,43 @@ def test_jsonl_stays_valid_utf8_whatever_the_file_names(tmp_path):
     doc = json.loads(text)
     assert doc["report"]["organization"] == "会同县人民政府"
     assert doc["source"]["path"].endswith("-gbk-name.txt")
+
+
+# --------------------------------------------------------------------------- inputs found by content
+def test_directory_runs_read_files_by_their_bytes_not_their_names(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    text = seed_input("seed-huitong-2022").read_bytes()
+    for name in ("nb.jsp", "nb.shtml?x=1", "NOEXT", "REPORT.TXT"):
+        (root / name).write_bytes(text)
+    (root / "pics.zip").write_bytes(_zip_of_other_things())
+    (root / "tool.bin").write_bytes(b"\x7fELF" + bytes(200))
+    (root / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # an image with no text
+    (root / ".hidden.txt").write_bytes(text)
+    result = run("parse", root, "--jsonl", "--no-provenance")
+    assert result.exit_code == 0, result.output  # skipped files are not failures
+    names = sorted(Path(json.loads(x)["source"]["path"]).name for x in result.stdout.splitlines())
+    assert names == ["NOEXT", "REPORT.TXT", "nb.jsp", "nb.shtml?x=1"]
+    skipped = [x for x in result.stderr.splitlines() if x.startswith("跳过")]
+    assert len(skipped) == 3 and len(result.stderr.strip().splitlines()) == 3
+    assert any("pics.zip" in x and "压缩包" in x for x in skipped)
+    assert any("tool.bin" in x and "程序" in x for x in skipped)
+    assert any("scan.png" in x and "图片" in x for x in skipped)
+    check = run("check", root)
+    assert "共核对 4 份报告" in check.stdout and "跳过 3 个不是报告的文件" in check.stdout
+
+
+def test_a_file_named_on_the_command_line_is_read_and_fails_if_it_cannot_be(tmp_path):
+    archive = tmp_path / "pics.zip"
+    archive.write_bytes(_zip_of_other_things())
+    assert "无法读取" in one_line_exit_2(run("parse", archive))
+
+
+def _zip_of_other_things() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("photo1.jpg", b"\xff\xd8\xff" + bytes(10))
+    return buf.getvalue()

@@ -200,3 +200,13 @@ def test_too_large_integers_are_refused_not_rounded():
     assert text(2.0**53 - 1) == "9007199254740991"
     with pytest.raises(Exception, match="2\\^53"):
         text(2.0**60)
+
+
+def test_ingest_reads_every_file_by_its_bytes_and_counts_the_skipped(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(EXAMPLES / sorted(p.name for p in EXAMPLES.iterdir() if p.suffix == ".txt")[0], src / "nb.jsp")
+    (src / "tool.bin").write_bytes(b"\x7fELF" + bytes(100))
+    summary = ingest([src], tmp_path / "x.duckdb", jobs=1)
+    assert (summary.added, summary.failed) == (1, 0)
+    assert [(Path(p).name, "程序" in r) for p, r in summary.skipped] == [("tool.bin", True)]

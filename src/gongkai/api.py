@@ -79,7 +79,50 @@ def read_input_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 
 def report_files(root: str | Path) -> list[Path]:
-    """Report files under a directory, recursively, in a stable order."""
+    """Every regular file under a directory, recursively, in a stable order (hidden files and
+    folders, such as .git, excepted).
+
+    Files are judged by their bytes, not their names: a report saved as `.jsp`, `nb.shtml?x=1`,
+    `.PDF` or with no extension is read like any other. `skip_reason` tells the files that are
+    clearly not reports (archives, programs, media) so that a run can count them as skipped.
+    """
     base = Path(root)
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+    return sorted(p for p in base.rglob("*") if p.is_file() and not p.is_symlink()
                   and not any(part.startswith(".") for part in p.relative_to(base).parts))
+
+
+_NOT_REPORTS: tuple[tuple[int, bytes, str], ...] = (
+    (0, b"Rar!", "RAR 压缩包"), (0, b"7z\xbc\xaf", "7z 压缩包"), (0, b"\x1f\x8b", "gzip 压缩文件"),
+    (0, b"BZh", "bzip2 压缩文件"), (0, b"\xfd7zXZ", "xz 压缩文件"), (257, b"ustar", "tar 归档"),
+    (0, b"\x7fELF", "程序文件"), (0, b"MZ", "Windows 程序文件"), (0, b"\xca\xfe\xba\xbe", "程序文件"),
+    (0, b"GIF8", "GIF 图片"), (8, b"WEBP", "WebP 图片"), (8, b"AVI ", "视频文件"), (8, b"WAVE", "音频文件"),
+    (4, b"ftyp", "音视频文件"), (0, b"ID3", "音频文件"), (0, b"OggS", "音频文件"), (0, b"fLaC", "音频文件"),
+    (0, b"\x1aE\xdf\xa3", "视频文件"), (0, b"SQLite format 3\x00", "数据库文件"), (8, b"DUCK", "数据库文件"),
+    (0, b"wOFF", "字体文件"), (0, b"wOF2", "字体文件"), (0, b"OTTO", "字体文件"),
+)
+
+
+def skip_reason(path: str | Path) -> str | None:
+    """Why the file at `path` is clearly not a report (None when it may be one, or cannot be read:
+    then reading it says why). Judged from the first bytes, and for a zip from its member names."""
+    try:
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
+            head = f.read(4096)
+    except (OSError, ValueError):
+        return None
+    for offset, magic, name in _NOT_REPORTS:
+        if head[offset:offset + len(magic)] == magic:
+            return f"{name}，不是报告"
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None  # a damaged Word file, perhaps: reading it says so
+        if not any(n in ("word/document.xml", "xl/workbook.xml") for n in names):
+            return f"压缩包（{len(names)} 个文件，不是 Word 或 Excel 文件），不是报告"
+    return None

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .api import parse_bytes, parse_path, report_files
+from .api import parse_bytes, parse_path, report_files, skip_reason
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
 from .commands.zh import install as install_chinese
@@ -82,13 +82,13 @@ def _options(
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
 
-def _inputs(items: list[str]) -> Iterator[str]:
-    """Files, the report files under directories, and URLs, in the order given."""
+def _inputs(items: list[str]) -> Iterator[tuple[str, bool]]:
+    """Files, the files under directories (flagged True), URLs and `-`, in the order given."""
     for item in items:
         if item != "-" and not is_url(item) and Path(item).is_dir():
-            yield from (str(p) for p in report_files(item))
+            yield from ((str(p), True) for p in report_files(item))
         else:
-            yield item
+            yield item, False
 
 
 def _stdin_bytes() -> bytes:
@@ -156,16 +156,46 @@ def _problem(item: str, e: Exception) -> None:
         err.print(f"[red]内部错误[/red] {_one_line(item)}：{type(e).__name__}: {_one_line(str(e))}（请报告此问题）")
 
 
-def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[str, Report | None]]:
-    """Parse every input; an unreadable one is reported on stderr and yields None."""
-    for item in _inputs(items):
-        try:
-            report = _with_progress(item, keep)
-        except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-            _problem(item, e)
-            yield item, None
-            continue
-        yield item, report
+def _parse_each(items: list[str], keep: Path | None = None,
+                skipped: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, Report | None]]:
+    """Parse every input; an unreadable one is reported on stderr and yields None.
+
+    A file found in a directory that is clearly not a report (an archive, a program, media, an
+    image without text) is not a failure: it is told on stderr as skipped, added to `skipped`
+    and not yielded. A file named on the command line is always read, and fails if it cannot be.
+    """
+    for item, found in _inputs(items):
+        reason = skip_reason(item) if found else None
+        if reason is None:
+            try:
+                report = _with_progress(item, keep)
+            except InputError as e:
+                if not (found and _is_image(item)):
+                    _problem(item, e)
+                    yield item, None
+                    continue
+                reason = f"图片中没有可读的报告（{e}）"
+            except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
+                _problem(item, e)
+                yield item, None
+                continue
+            else:
+                yield item, report
+                continue
+        err.print(f"[yellow]跳过[/yellow] {_one_line(item)}：{_one_line(reason)}")
+        if skipped is not None:
+            skipped.append((item, reason))
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _is_image(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8).startswith(_IMAGE_MAGIC)
+    except OSError:
+        return False
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -309,7 +339,8 @@ def check(
     unreadable = has_error = False
     verdicts: dict[str, int] = {}
     count = 0
-    for path, report in _parse_each(paths):
+    skipped: list[tuple[str, str]] = []
+    for path, report in _parse_each(paths, skipped=skipped):
         count += 1
         if report is None:
             unreadable = True
@@ -340,14 +371,14 @@ def check(
             report.lines = []  # the opinion needs the cells and findings, not the text
             checked.append(report)
     if count == 0:
-        err.print("[red]没有找到报告文件[/red]")
+        err.print("[red]没有找到报告文件[/red]" + (f"（跳过 {len(skipped)} 个不是报告的文件）" if skipped else ""))
         raise typer.Exit(2)
     if opinion is not None:
         _write_opinion(opinion, checked)
     if count > 1 and not as_json:
         console.rule()
         parts = "，".join(f"{k} {verdicts[k]}" for k in ("通过", "有警告", "有错误", "无法读取") if k in verdicts)
-        console.print(f"共核对 {count} 份报告：{parts}")
+        console.print(f"共核对 {count} 份报告：{parts}" + (f"；跳过 {len(skipped)} 个不是报告的文件" if skipped else ""))
     raise typer.Exit(2 if unreadable else 1 if has_error else 0)
 
 

@@ -138,6 +138,9 @@ def ingest(
     err.print(f"{escape(str(path))}：新增 {summary.added} 份报告（其中新版本 {summary.versions} 份），"
               f"已有 {summary.known} 份，新记录路径 {summary.paths} 个，失败 {summary.failed} 个；"
               f"跨年度核对意见 {summary.crossyear} 条；用时 {summary.seconds:.1f} 秒（{rate:.0f} 份/秒）")
+    if summary.skipped:
+        err.print(f"跳过 {len(summary.skipped)} 个不是报告的文件：" + escape(_line("；".join(
+            f"{Path(p).name}（{r}）" for p, r in summary.skipped[:5]))) + ("……" if len(summary.skipped) > 5 else ""))
     for f in summary.failures[:10]:
         err.print(f"[red]失败[/red] {escape(f.path)}：{escape(f.reason)}")
     if summary.failed:

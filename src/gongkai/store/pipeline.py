@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..api import report_files
+from ..api import report_files, skip_reason
 from .crossyear import recheck_bodies
 from .db import StoreError, connect, describe, environment_error
 from .records import Failure, Record
@@ -53,6 +53,7 @@ class Summary:
     crossyear: int = 0  # cross-year findings written by the pass after the files
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): clearly not reports
 
 
 @dataclass(slots=True)
@@ -67,12 +68,21 @@ class _Item:
     result: Record | Failure | None = None
 
 
-def input_files(paths: list[Path]) -> list[str]:
-    """Absolute paths of the report files named or found under directories, in a stable order."""
+def input_files(paths: list[Path], skipped: list[tuple[str, str]] | None = None) -> list[str]:
+    """Absolute paths of the files named or found under directories, in a stable order.
+
+    A file found in a directory that is clearly not a report (`api.skip_reason`: an archive, a
+    program, media) is left out and added to `skipped` with the reason; a file named is always tried.
+    """
     out: dict[str, None] = {}
     for p in paths:
         found = report_files(p) if p.is_dir() else [p]
         for f in found:
+            reason = skip_reason(f) if p.is_dir() else None
+            if reason is not None:
+                if skipped is not None:
+                    skipped.append((str(f), reason))
+                continue
             out.setdefault(str(f.resolve()), None)
     return list(out)
 
@@ -278,8 +288,9 @@ def _ingest(paths: list[Path], db: Path, jobs: int | None, progress: Progress | 
             chunk_fn: Callable[[list[Task]], list]) -> Summary:
     started = time.monotonic()
     jobs = max(1, jobs or default_jobs())
-    files = input_files(paths)
-    summary = Summary(files=len(files))
+    skipped: list[tuple[str, str]] = []
+    files = input_files(paths, skipped)
+    summary = Summary(files=len(files), skipped=skipped)
     report = progress or (lambda stage, done, total: None)
     con = connect(db)
     executor = _executor(jobs)
