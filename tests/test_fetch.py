@@ -236,3 +236,22 @@ def test_a_malformed_url_is_one_line_and_exit_2(url):
         fetch(url)
     for command in (["parse", url, "--json"], ["fetch", url, "--out", "/tmp/gongkai-never"]):
         assert "网址无效" in _one_line_exit_2(_cli(*command))
+
+
+def test_fetch_a_list_concurrently_with_per_url_results_and_resume(site, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"# 清单\n{site}/report.asp\n\n{site}/missing\nhttp://[::1\n{site}/report.asp\n", encoding="utf-8")
+    out = tmp_path / "dl"
+    first = CliRunner().invoke(app, ["fetch", "-i", str(urls), "--out", str(out), "-j", "3"])
+    assert first.exit_code == 2  # one URL failed, one is malformed
+    [ok] = first.stdout.splitlines()
+    assert ok.startswith(f"{site}/report.asp\t") and ok.endswith("\tv2021\t淮安市人民政府\t2024")
+    assert "HTTP 404" in first.stderr and "网址无效" in first.stderr and "Traceback" not in first.output
+    assert "共 3 个网址：下载并读取 1 个，已下载但无法读取 0 个，下载失败 1 个" in first.stderr
+    log = [json.loads(x) for x in (out / "fetch-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["status"] for r in log) == ["failed", "ok"]
+    hits = _Site.hits.get("/report.asp", 0)
+    again = CliRunner().invoke(app, ["fetch", "-i", str(urls), "--out", str(out)])
+    assert again.stdout == "" and "跳过 1 个以前已下载的网址" in again.stderr
+    assert _Site.hits["/report.asp"] == hits  # resumed: the saved URL is not fetched again
+    assert _Site.hits["/missing"] >= 2  # the failed one is retried

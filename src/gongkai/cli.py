@@ -481,30 +481,77 @@ def _where(cell: Cell) -> str:
 
 @app.command("fetch")
 def fetch_command(
-    urls: Annotated[list[str], typer.Argument(help="报告网址（可多个）")],
-    out: Annotated[Path, typer.Option(help="保存目录：原始文件、来源说明（.source.json）和读取结果（.json）")],
+    urls: Annotated[list[str] | None, typer.Argument(help="报告网址（可多个）")] = None,
+    out: Annotated[Path, typer.Option("--out", help="保存目录：原始文件、来源说明（.source.json）、读取结果（.json）和下载记录 fetch-log.jsonl")] = Path("下载"),
+    url_list: Annotated[Path | None, typer.Option("--input", "-i", help="网址清单文件：每行一个网址（# 开头为注释；CSV 取第一列）；- 为标准输入")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="同时下载的网址数", min=1, max=32)] = 4,
+    again: Annotated[bool, typer.Option("--again", help="重新下载以前已成功下载的网址（默认跳过，便于中断后续跑）")] = False,
 ) -> None:
     """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。
 
-    例：gongkai fetch https://…/nb.html --out 下载/
+    每个网址在标准输出打印一行（制表符分隔：网址、保存的文件、格式、单位、年度）；失败的在标准错误输出说明原因。
+    下载记录写在保存目录的 fetch-log.jsonl 中：再次运行时跳过已成功的网址，只重试失败的。
+
+    例：gongkai fetch https://…/nb.html --out 下载/；gongkai fetch -i 网址.txt --out 下载/ -j 8
     """
-    failed = False
-    for url in urls:
+    from .fetch import check_url, done_urls, fetch_list, read_url_list
+
+    wanted = list(urls or [])
+    if url_list is not None:
         try:
-            saved, fetched = fetch_to(url, out)
+            text = sys.stdin.read() if str(url_list) == "-" else url_list.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as e:
+            err.print(f"[red]无法读取网址清单[/red] {_one_line(str(url_list))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+        wanted += read_url_list(text)
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        err.print("[red]请给出网址，或用 -i 指定网址清单文件[/red]")
+        raise typer.Exit(2)
+    failed = False
+    todo = []
+    for url in wanted:
+        try:
+            check_url(url)
         except InputError as e:
-            err.print(f"[red]无法下载[/red] {escape(url)}：{escape(str(e))}")
+            err.print(f"[red]无法下载[/red] {_one_line(url)}：{_one_line(str(e))}")
             failed = True
             continue
-        try:
-            report = parse_bytes(fetched.data, url)
-            report.url = fetched.final_url
-            result = saved.with_name(saved.name + ".json")
-            result.write_text(_dump(report.to_json(), 1), encoding="utf-8")
-            print(f"{url}\t{saved}\t{report.template}\t{report.organization or ''}\t{report.year or ''}")
-        except InputError as e:
-            err.print(f"[yellow]已下载但无法读取[/yellow] {escape(url)} → {escape(str(saved))}：{escape(str(e))}")
-            failed = True
+        todo.append(url)
+    skip = set() if again else done_urls(out)
+    if skip & set(todo):
+        err.print(f"跳过 {len(skip & set(todo))} 个以前已下载的网址（--again 重新下载）")
+    todo = [u for u in todo if u not in skip]
+    counts = {"ok": 0, "unreadable": 0, "failed": 0}
+    progress = None
+    if err.is_terminal and len(todo) > 1:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(TextColumn("下载"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
+                            TimeRemainingColumn(), console=err, transient=True)
+        progress.start()
+        task = progress.add_task("下载", total=len(todo))
+    try:
+        for result in fetch_list(todo, out, jobs=jobs):
+            counts[result.status] += 1
+            if result.status == "ok":
+                print("\t".join(_one_line(str(x), 500) if x is not None else "" for x in (
+                    result.url, result.saved, result.template, result.organization, result.year)), flush=True)
+            elif result.status == "unreadable":
+                failed = True
+                err.print(f"[yellow]已下载但无法读取[/yellow] {_one_line(result.url)} → {_one_line(result.saved or '')}："
+                          f"{_one_line(result.reason or '')}")
+            else:
+                failed = True
+                err.print(f"[red]无法下载[/red] {_one_line(result.url)}：{_one_line(result.reason or '')}")
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if len(wanted) > 1:
+        err.print(f"共 {len(wanted)} 个网址：下载并读取 {counts['ok']} 个，已下载但无法读取 {counts['unreadable']} 个，"
+                  f"下载失败 {counts['failed']} 个" + (f"，跳过 {len(skip & set(wanted))} 个" if skip & set(wanted) else ""))
     if failed:
         raise typer.Exit(2)
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -183,3 +185,91 @@ def fetch_to(url: str, out: Path, **kwargs: object) -> tuple[Path, Fetched]:
     path.with_name(path.name + ".source.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1),
                                                           encoding="utf-8")
     return path, fetched
+
+
+LOG_NAME = "fetch-log.jsonl"
+_PARSE_LOCK = threading.Lock()
+
+
+@dataclass
+class FetchResult:
+    """One URL of a list: saved and parsed (`ok`), saved but not a readable report, or not had."""
+
+    url: str
+    status: str  # "ok" | "unreadable" (downloaded, not a report) | "failed" (not downloaded)
+    saved: str | None = None
+    template: str | None = None
+    organization: str | None = None
+    year: int | None = None
+    reason: str | None = None
+
+    def row(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def read_url_list(text: str) -> list[str]:
+    """URLs one a line; blank lines and `#` comments ignored; a CSV line's first field is taken."""
+    urls: list[str] = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("\ufeff")
+        if not line or line.startswith("#"):
+            continue
+        urls.append(line.split(",")[0].split("\t")[0].strip().strip('"'))
+    return list(dict.fromkeys(urls))
+
+
+def done_urls(out: Path) -> set[str]:
+    """URLs a previous run into `out` already saved and parsed: a rerun skips them (resume)."""
+    log = out / LOG_NAME
+    done: set[str] = set()
+    if not log.exists():
+        return done
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue  # a line cut short by a kill: that URL is fetched again
+        if isinstance(row, dict) and row.get("status") in ("ok", "unreadable") and isinstance(row.get("url"), str):
+            done.add(row["url"])
+    return done
+
+
+def fetch_one(url: str, out: Path, **kwargs: object) -> FetchResult:
+    """Download `url` into `out`, parse it and save the result beside: never raises for the URL's sake."""
+    from .api import parse_bytes
+
+    try:
+        saved, fetched = fetch_to(url, out, **kwargs)
+    except InputError as e:
+        return FetchResult(url, "failed", reason=str(e))
+    except OSError as e:
+        return FetchResult(url, "failed", reason=f"无法写入 {out}：{e.strerror or e}")
+    try:
+        with _PARSE_LOCK:  # downloads overlap; parsing runs one at a time (PDFium is not thread-safe)
+            report = parse_bytes(fetched.data, url)
+        report.url = fetched.final_url
+        result = saved.with_name(saved.name + ".json")
+        tmp = result.with_name(result.name + ".part")
+        tmp.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(result)
+    except InputError as e:
+        return FetchResult(url, "unreadable", saved=str(saved), reason=str(e))
+    except Exception as e:  # noqa: BLE001 - one URL never stops a list
+        return FetchResult(url, "unreadable", saved=str(saved), reason=f"内部错误：{type(e).__name__}: {e}")
+    return FetchResult(url, "ok", str(saved), report.template, report.organization, report.year)
+
+
+def fetch_list(urls: list[str], out: Path, jobs: int = 4, **kwargs: object) -> Iterator[FetchResult]:
+    """Fetch `urls` into `out`, `jobs` at a time, yielding each result as it completes and appending
+    it to `out/fetch-log.jsonl` (so a rerun resumes: `done_urls`)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / LOG_NAME).open("a", encoding="utf-8") as log, \
+            ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(fetch_one, url, out, **kwargs) for url in urls]
+        for future in as_completed(futures):
+            result = future.result()
+            log.write(json.dumps(result.row(), ensure_ascii=False) + "\n")
+            log.flush()
+            yield result
