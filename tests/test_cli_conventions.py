@@ -186,3 +186,55 @@ def _zip_of_other_things() -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("photo1.jpg", b"\xff\xd8\xff" + bytes(10))
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- manifests
+def test_a_manifest_fills_and_overrides_metadata(reports, tmp_path):
+    manifest = tmp_path / "清单.csv"
+    manifest.write_text("路径,单位,年度,发布日期,网址\n"
+                        f"{reports / 'seed-huitong-2022' / 'input.txt'},湖南省怀化市会同县人民政府,2022,2023年1月20日,"
+                        "https://www.huitong.gov.cn/nb2022.html\n", encoding="utf-8-sig")
+    result = run("parse", reports / "seed-huitong-2022" / "input.txt", "--json", "--manifest", manifest)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["report"]["organization"] == "湖南省怀化市会同县人民政府"
+    assert doc["report"]["published"] == "2023-01-20"
+    assert doc["source"]["url"] == "https://www.huitong.gov.cn/nb2022.html"
+    assert doc["provenance"]["report"]["published"] == "清单 清单.csv 第 2 行"
+    other = run("parse", reports / "seed-jiangyou-2020" / "input.txt", "--json", "--manifest", manifest)
+    assert json.loads(other.stdout)["report"]["organization"] == "江油市人民政府"  # no row: its own reading
+
+
+def test_a_late_date_from_the_manifest_reaches_the_deadline_check(reports, tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,published\nseed-huitong-2022/input.txt,2023-06-30\n", encoding="utf-8")
+    (reports / "m.csv").write_bytes(manifest.read_bytes())  # relative paths: from the manifest's folder
+    result = run("check", reports / "seed-huitong-2022" / "input.txt", "--json", "--manifest", reports / "m.csv")
+    rules = [f["rule"] for f in json.loads(result.stdout)["findings"]]
+    assert "D-1" in rules
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("单位,年度\n会同县,2022\n", "路径"),
+    ("path,year\na.txt,20x2\n", "第 2 行：年度无效"),
+    ("path,published\na.txt,2023-02-30\n", "第 2 行：发布日期无效"),
+])
+def test_a_bad_manifest_is_one_line_and_exit_2(tmp_path, content, expected):
+    manifest = tmp_path / "bad.csv"
+    manifest.write_text(content, encoding="utf-8")
+    line = one_line_exit_2(run("parse", seed_input("seed-huitong-2022"), "--manifest", manifest))
+    assert expected in line
+
+
+def test_ingest_takes_the_manifest(reports, tmp_path):
+    import duckdb
+
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"path,body,published\n{reports / 'seed-jiangyou-2020' / 'input.txt'},四川省绵阳市江油市人民政府,"
+                        "2021-01-15\n", encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    result = run("ingest", reports, "--db", db, "--manifest", manifest, "-j", "1")
+    assert result.exit_code == 0, result.output
+    rows = duckdb.connect(str(db), read_only=True).execute(
+        "SELECT organization, CAST(published AS VARCHAR) FROM reports ORDER BY year").fetchall()
+    assert rows == [("四川省绵阳市江油市人民政府", "2021-01-15"), ("会同县人民政府", None)]

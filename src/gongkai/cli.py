@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .api import parse_bytes, parse_path, report_files, skip_reason
+from .api import Metadata, manifest_key, parse_bytes, parse_path, read_manifest, report_files, skip_reason
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
 from .commands.zh import install as install_chinese
@@ -82,6 +82,21 @@ def _options(
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
 
+ManifestOption = Annotated[Path | None, typer.Option(
+    "--manifest", help="清单 CSV（表头：路径或网址、单位、年度、发布日期、网址）：按清单补充或更正报告的单位、年度、发布日期和来源网址")]
+
+
+def _manifest(path: Path | None) -> dict[str, Metadata] | None:
+    """The manifest given with --manifest (exit 2 with the reason if it cannot be read)."""
+    if path is None:
+        return None
+    try:
+        return read_manifest(path)
+    except InputError as e:
+        err.print(f"[red]无法读取清单[/red]：{_one_line(str(e))}")
+        raise typer.Exit(2) from None
+
+
 def _inputs(items: list[str]) -> Iterator[tuple[str, bool]]:
     """Files, the files under directories (flagged True), URLs and `-`, in the order given."""
     for item in items:
@@ -104,25 +119,28 @@ def _stdin_bytes() -> bytes:
     return data
 
 
-def _parse_one(item: str, keep: Path | None = None) -> Report:
-    """A file, a URL or `-` (standard input) parsed; a URL's bytes are kept in `keep` when given."""
+def _parse_one(item: str, keep: Path | None = None, manifest: dict[str, Metadata] | None = None) -> Report:
+    """A file, a URL or `-` (standard input) parsed; a URL's bytes are kept in `keep` when given;
+    a manifest row for the input overrides its body, year, date and URL."""
+    meta = manifest.get(manifest_key(item)) if manifest else None
     if item == "-":
-        return parse_bytes(_stdin_bytes(), "<stdin>")
+        return parse_bytes(_stdin_bytes(), "<stdin>", meta=meta)
     if not is_url(item):
-        return parse_path(item)
+        return parse_path(item, meta=meta)
     if keep is not None:
         saved, fetched = fetch_to(item, keep)
     else:
         fetched = fetch(item)
-    report = parse_bytes(fetched.data, item)
-    report.url = fetched.final_url
+    report = parse_bytes(fetched.data, item, meta=meta)
+    if meta is None or meta.url is None:
+        report.url = fetched.final_url
     return report
 
 
-def _with_progress(item: str, keep: Path | None = None) -> Report:
+def _with_progress(item: str, keep: Path | None = None, manifest: dict[str, Metadata] | None = None) -> Report:
     """`_parse_one`, telling a terminal user which page of a scan OCR has reached (~1–3 s a page)."""
     if not err.is_terminal:
-        return _parse_one(item, keep)
+        return _parse_one(item, keep, manifest)
     from .read.ocr import reporting
 
     seen: list[int] = []
@@ -135,7 +153,7 @@ def _with_progress(item: str, keep: Path | None = None) -> Report:
 
     try:
         with reporting(page_done):
-            return _parse_one(item, keep)
+            return _parse_one(item, keep, manifest)
     finally:
         if seen:
             err.file.write("\n")
@@ -156,8 +174,8 @@ def _problem(item: str, e: Exception) -> None:
         err.print(f"[red]内部错误[/red] {_one_line(item)}：{type(e).__name__}: {_one_line(str(e))}（请报告此问题）")
 
 
-def _parse_each(items: list[str], keep: Path | None = None,
-                skipped: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, Report | None]]:
+def _parse_each(items: list[str], keep: Path | None = None, skipped: list[tuple[str, str]] | None = None,
+                manifest: dict[str, Metadata] | None = None) -> Iterator[tuple[str, Report | None]]:
     """Parse every input; an unreadable one is reported on stderr and yields None.
 
     A file found in a directory that is clearly not a report (an archive, a program, media, an
@@ -168,7 +186,7 @@ def _parse_each(items: list[str], keep: Path | None = None,
         reason = skip_reason(item) if found else None
         if reason is None:
             try:
-                report = _with_progress(item, keep)
+                report = _with_progress(item, keep, manifest)
             except InputError as e:
                 if not (found and _is_image(item)):
                     _problem(item, e)
@@ -247,6 +265,7 @@ def parse(
     provenance: Annotated[bool, typer.Option("--provenance/--no-provenance", help="附带每格来源（默认附带）")] = True,
     keep: Annotated[Path | None, typer.Option("--keep", help="读取网址时，把下载的原始文件保存到这个目录")] = None,
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（.json 或 .jsonl 决定格式；- 为标准输出，默认）")] = None,
+    manifest: ManifestOption = None,
 ) -> None:
     """读取报告，输出 JSON（格式见 docs/output.md）。
 
@@ -263,11 +282,12 @@ def parse(
         raise typer.Exit(2)
     array = directory and not jsonl and (as_json or (out is not None and out.suffix.lower() == ".json"))
     lines = jsonl or (directory and not array)
+    rows = _manifest(manifest)
     sink = _Sink(out)
     failed, written = False, 0
     if array:
         sink.write("[")
-    for item, report in _parse_each([path], keep):
+    for item, report in _parse_each([path], keep, manifest=rows):
         if report is None:
             failed = True
             continue
@@ -325,6 +345,7 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
     previous: Annotated[str | None, typer.Option("--previous", help="同一单位以前年度的报告文件或网址：加做跨年度核对与雷同文字比对")] = None,
     opinion: Annotated[Path | None, typer.Option("--opinion", help="另写审核意见：.docx（每份报告的问题清单）或 .xlsx（通报表，每份报告一行）")] = None,
+    manifest: ManifestOption = None,
 ) -> None:
     """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。
 
@@ -340,7 +361,8 @@ def check(
     verdicts: dict[str, int] = {}
     count = 0
     skipped: list[tuple[str, str]] = []
-    for path, report in _parse_each(paths, skipped=skipped):
+    rows = _manifest(manifest)
+    for path, report in _parse_each(paths, skipped=skipped, manifest=rows):
         count += 1
         if report is None:
             unreadable = True

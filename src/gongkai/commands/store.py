@@ -111,6 +111,7 @@ def ingest(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="解析进程数（默认全部 CPU 核）", min=1)] = None,
     failed: Annotated[bool, typer.Option("--failed", help="列出读取失败的文件及原因")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="重新读取以前失败、内容未变的文件")] = False,
+    manifest: Annotated[Path | None, typer.Option("--manifest", help="清单 CSV（表头：路径、单位、年度、发布日期、网址）：按清单补充或更正新导入报告的单位、年度、发布日期和来源网址")] = None,
 ) -> None:
     """把报告导入数据库：并行解析，可中断后续跑，重复导入不重复存储。
 
@@ -129,9 +130,18 @@ def ingest(
         return
     if not paths:
         raise _fail("请给出要导入的报告文件或目录（或用 --failed 查看失败的文件）")
+    rows = None
+    if manifest is not None:
+        from ..api import read_manifest
+        from ..errors import InputError
+
+        try:
+            rows = read_manifest(manifest)
+        except InputError as e:
+            raise _fail(f"无法读取清单：{e}") from None
     try:
         with _Progress() as progress:
-            summary = run_ingest(paths, path, jobs=jobs, progress=progress, retry_failed=retry_failed)
+            summary = run_ingest(paths, path, jobs=jobs, progress=progress, retry_failed=retry_failed, manifest=rows)
     except StoreError as e:
         raise _fail(str(e)) from None
     rate = summary.added / summary.seconds if summary.seconds else 0

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..api import report_files, skip_reason
+from ..api import Metadata, report_files, skip_reason
 from .crossyear import recheck_bodies
 from .db import StoreError, connect, describe, environment_error
 from .records import Failure, Record
@@ -66,6 +66,11 @@ class _Item:
     action: str
     revisit: bool = False  # this path had these very bytes before (then other bytes)
     result: Record | Failure | None = None
+    meta: Metadata | None = None  # the manifest's row for this file
+
+
+def _task(item: _Item) -> Task:
+    return (item.path, item.sha256, item.size) + ((item.meta,) if item.meta is not None else ())
 
 
 def input_files(paths: list[Path], skipped: list[tuple[str, str]] | None = None) -> list[str]:
@@ -273,19 +278,20 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
 
 
 def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progress | None = None,
-           retry_failed: bool = False, chunk_fn: Callable[[list[Task]], list] = parse_chunk) -> Summary:
+           retry_failed: bool = False, chunk_fn: Callable[[list[Task]], list] = parse_chunk,
+           manifest: dict[str, Metadata] | None = None) -> Summary:
     """Ingest the report files under `paths` into the database at `db`; returns what was done.
 
     `chunk_fn` parses a list of tasks in a worker (a parameter so that tests can make a worker die).
     """
     try:
-        return _ingest(paths, db, jobs, progress, retry_failed, chunk_fn)
+        return _ingest(paths, db, jobs, progress, retry_failed, chunk_fn, manifest)
     except (duckdb.Error, OSError) as e:  # the disk filled up, the directory is read-only, the file broke
         raise StoreError(describe(e, db)) from None
 
 
 def _ingest(paths: list[Path], db: Path, jobs: int | None, progress: Progress | None, retry_failed: bool,
-            chunk_fn: Callable[[list[Task]], list]) -> Summary:
+            chunk_fn: Callable[[list[Task]], list], manifest: dict[str, Metadata] | None) -> Summary:
     started = time.monotonic()
     jobs = max(1, jobs or default_jobs())
     skipped: list[tuple[str, str]] = []
@@ -311,7 +317,9 @@ def _ingest(paths: list[Path], db: Path, jobs: int | None, progress: Progress | 
                         break
                 if not items:
                     return
-                tasks = [(i.path, i.sha256, i.size) for i in items if i.action == "parse"]
+                for i in items:
+                    i.meta = manifest.get(i.path) if manifest else None
+                tasks = [_task(i) for i in items if i.action == "parse"]
                 window.append((items, _submit(executor, chunk_fn, tasks) if tasks else None))
 
         submit()
@@ -368,12 +376,12 @@ def _recover(executor: ProcessPoolExecutor, jobs: int, items: list[_Item],
     results: list = []
     for item in (i for i in items if i.action == "parse"):
         try:
-            results += executor.submit(chunk_fn, [(item.path, item.sha256, item.size)]).result()
+            results += executor.submit(chunk_fn, [_task(item)]).result()
         except BrokenProcessPool:
             results.append(Failure(item.path, item.sha256, item.size, "crash", "解析进程异常退出（可能是文件触发了底层库崩溃）"))
             executor.shutdown(wait=False, cancel_futures=True)
             executor = _executor(jobs)
     for n, (other, _) in enumerate(window):
-        tasks = [(i.path, i.sha256, i.size) for i in other if i.action == "parse"]
+        tasks = [_task(i) for i in other if i.action == "parse"]
         window[n] = (other, _submit(executor, chunk_fn, tasks) if tasks else None)
     return executor, results
