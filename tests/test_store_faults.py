@@ -210,3 +210,11 @@ def test_ingest_reads_every_file_by_its_bytes_and_counts_the_skipped(tmp_path):
     summary = ingest([src], tmp_path / "x.duckdb", jobs=1)
     assert (summary.added, summary.failed) == (1, 0)
     assert [(Path(p).name, "程序" in r) for p, r in summary.skipped] == [("tool.bin", True)]
+
+
+def test_a_correction_too_long_to_keep_exactly_is_refused_not_blanked():
+    from gongkai.review import ReviewError, _parse_correction
+
+    assert _parse_correction("123456789012") == 123456789012
+    with pytest.raises(ReviewError, match="位数过多"):
+        _parse_correction("123456789012345678901")
