@@ -238,3 +238,23 @@ def test_ingest_takes_the_manifest(reports, tmp_path):
     rows = duckdb.connect(str(db), read_only=True).execute(
         "SELECT organization, CAST(published AS VARCHAR) FROM reports ORDER BY year").fetchall()
     assert rows == [("四川省绵阳市江油市人民政府", "2021-01-15"), ("会同县人民政府", None)]
+
+
+def test_parse_output_on_a_full_disk_is_one_line_and_leaves_no_file(reports, tmp_path, monkeypatch):
+    import errno
+    import io
+
+    class Full(io.StringIO):
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    real_open = Path.open
+
+    def open_full(self, mode="r", *args, **kwargs):
+        return Full() if self.name.endswith(".part") and "w" in mode else real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_full)
+    out = tmp_path / "out" / "all.jsonl"
+    out.parent.mkdir()
+    line = one_line_exit_2(run("parse", reports, "-o", out))
+    assert "磁盘已满" in line and list(out.parent.iterdir()) == []

@@ -240,7 +240,20 @@ class _Sink:
             raise typer.Exit(2) from None
 
     def write(self, text: str) -> None:
-        self.file.write(text)
+        try:
+            self.file.write(text)
+        except BrokenPipeError:  # `gongkai parse DIR --jsonl | head`: the reader has had enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as e:  # a full disk: one line, and no half-written file left behind
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
+            full = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+            err.print(f"[red]{'磁盘已满，' if full else ''}无法写入[/red] {_one_line(str(self.path or '标准输出'))}："
+                      f"{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
 
     def close(self, keep: bool) -> None:
         if self.tmp is None:
