@@ -644,12 +644,12 @@ def render(
         source = load_source(path, corrected)
         data = render_document(source.document, fmt)
         target = out or Path(path).with_name(f"{Path(path).stem}-表格{SUFFIX[fmt]}")
-        write_atomically(target, data)
+        _write_output(target, data, binary=fmt != "html")
     except InputError as e:
         err.print(f"[red]无法输出[/red] {escape(path)}：{escape(str(e))}")
         raise typer.Exit(2) from None
     doc = source.document
-    err.print(escape(f"已写入 {target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
+    err.print(escape(f"已写入 {"标准输出" if str(target) == "-" else target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
                      + (f" · 采用更正 {source.corrected} 处" if corrected else "") + "）"))
     if source.unplaced:
         shown = "、".join(source.unplaced[:6]) + (f" 等 {len(source.unplaced)} 格" if len(source.unplaced) > 6 else "")
@@ -677,12 +677,27 @@ def template(
     try:
         data, form_key, year = template_bytes(form, year, previous, organization)
         target = out or Path(f"年度报告表格{year or ''}.xlsx")
-        write_atomically(target, data)
+        _write_output(target, data)
     except InputError as e:
         err.print(f"[red]无法生成模板[/red]：{escape(str(e))}")
         raise typer.Exit(2) from None
-    err.print(escape(f"已写入 {target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
+    err.print(escape(f"已写入 {"标准输出" if str(target) == "-" else target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
                      + ("，已按上年报告预填上年结转" if previous else "") + "）"))
+
+
+def _write_output(target: Path, data: bytes, binary: bool = True) -> None:
+    """`data` to the file `target` (whole or not at all), or to standard output for `-o -`; a binary
+    format is not sent to a terminal."""
+    from .render.output import write_atomically
+
+    if str(target) != "-":
+        write_atomically(target, data)
+        return
+    if binary and sys.stdout.isatty():
+        raise InputError("这是二进制格式，不输出到终端；请用 -o 文件名，或把标准输出重定向到文件")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
