@@ -649,7 +649,7 @@ def render(
         err.print(f"[red]无法输出[/red] {escape(path)}：{escape(str(e))}")
         raise typer.Exit(2) from None
     doc = source.document
-    err.print(escape(f"已写入 {"标准输出" if str(target) == "-" else target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
+    err.print(escape(f"已写入 {'标准输出' if str(target) == '-' else target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
                      + (f" · 采用更正 {source.corrected} 处" if corrected else "") + "）"))
     if source.unplaced:
         shown = "、".join(source.unplaced[:6]) + (f" 等 {len(source.unplaced)} 格" if len(source.unplaced) > 6 else "")
@@ -681,7 +681,7 @@ def template(
     except InputError as e:
         err.print(f"[red]无法生成模板[/red]：{escape(str(e))}")
         raise typer.Exit(2) from None
-    err.print(escape(f"已写入 {"标准输出" if str(target) == "-" else target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
+    err.print(escape(f"已写入 {'标准输出' if str(target) == '-' else target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
                      + ("，已按上年报告预填上年结转" if previous else "") + "）"))
 
 
