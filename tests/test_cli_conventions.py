@@ -258,3 +258,11 @@ def test_parse_output_on_a_full_disk_is_one_line_and_leaves_no_file(reports, tmp
     out.parent.mkdir()
     line = one_line_exit_2(run("parse", reports, "-o", out))
     assert "磁盘已满" in line and list(out.parent.iterdir()) == []
+
+
+def test_render_and_template_write_to_stdout_with_dash():
+    html = run("render", seed_input("seed-huitong-2022"), "--format", "html", "-o", "-")
+    assert html.exit_code == 0 and html.stdout.startswith("<!DOCTYPE html>") and "标准输出" in html.stderr
+    book = CliRunner().invoke(app, ["template", "-o", "-"])
+    assert book.exit_code == 0 and book.stdout_bytes.startswith(b"PK\x03\x04")
+    assert not Path("-").exists()
