@@ -218,3 +218,21 @@ def test_a_correction_too_long_to_keep_exactly_is_refused_not_blanked():
     assert _parse_correction("123456789012") == 123456789012
     with pytest.raises(ReviewError, match="位数过多"):
         _parse_correction("123456789012345678901")
+
+
+def test_a_fractional_correction_keeps_its_column_exact(tmp_path):
+    from gongkai.api import parse_path
+    from gongkai.review import correct_cell
+    from gongkai.store import connect
+
+    text = sorted(p for p in EXAMPLES.iterdir() if p.suffix == ".txt")[0]
+    db = tmp_path / "c.duckdb"
+    ingest([text], db, jobs=1)
+    report = parse_path(text)
+    con = connect(db)
+    correct_cell(con, report.sha256, report, "requests.new_received.total", "2.5", "试验", "张三")
+    con.close()
+    out = tmp_path / "c.csv"
+    assert run("export", "-o", out, "--values", "corrected", "--db", db).exit_code == 0
+    (row,) = csv.DictReader(out.open(encoding="utf-8-sig"))
+    assert row["requests.new_received.total"] == "2.5"  # not rounded to an integer

@@ -137,7 +137,7 @@ def format_for(out: Path | None, fmt: str | None) -> str:
         else "csv"
 
 
-def integer_columns(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]:
+def integer_columns(con: duckdb.DuckDBPyConnection, corrected: bool = False) -> set[tuple[str, str, str]]:
     """(table, row, column) cells holding counts that are whole numbers in every stored report: these
     are written as integers (a count of 3 is 3, not 3.0); one fractional value keeps the column exact
     as a decimal instead of rounding it."""
@@ -148,7 +148,8 @@ def integer_columns(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]]
                 for col in table.row_columns(row):
                     kinds[(table.key, row.key, col)] = table.column(col).kind
     fractional = {tuple(r) for r in con.execute(
-        "SELECT DISTINCT CAST(tbl AS VARCHAR), CAST(row AS VARCHAR), CAST(col AS VARCHAR) FROM cells "
+        "SELECT DISTINCT CAST(tbl AS VARCHAR), CAST(row AS VARCHAR), CAST(col AS VARCHAR) FROM "
+        f"{CORRECTED_CELLS if corrected else ORIGINAL_CELLS} c "
         "WHERE value IS NOT NULL AND (value <> trunc(value) OR abs(value) >= 9007199254740992)").fetchall()}
     return {k for k, kind in kinds.items() if kind in ("count", "signed") and k not in fractional}
 
@@ -161,7 +162,7 @@ def export(con: duckdb.DuckDBPyConnection, out: Path, fmt: str, wide: bool = Tru
     that Excel on Chinese Windows does not read it as GBK."""
     if fmt not in FORMATS:
         raise StoreError(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
-    ints = integer_columns(con)
+    ints = integer_columns(con, corrected)
     sql = wide_sql(labels, corrected, ints) if wide else long_sql(labels, corrected)
     tmp = out.with_name(f".{out.name}.part")
     try:
