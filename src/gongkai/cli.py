@@ -29,7 +29,7 @@ from .commands.zh import install as install_chinese
 from .commands.zh import version_callback
 from .check.copying import compare_text
 from .check.crossyear import check_pair
-from .errors import InputError
+from .errors import InputError, NotAReport
 from .forms.narrative import FIGURES_BY_KEY
 from .model import Cell, Report
 from .quality import DIMENSIONS, assess
@@ -188,11 +188,11 @@ def _parse_each(items: list[str], keep: Path | None = None, skipped: list[tuple[
             try:
                 report = _with_progress(item, keep, manifest)
             except InputError as e:
-                if not (found and _is_image(item)):
+                if not found or not (isinstance(e, NotAReport) or _is_image(item)):
                     _problem(item, e)
                     yield item, None
                     continue
-                reason = f"图片中没有可读的报告（{e}）"
+                reason = str(e) if isinstance(e, NotAReport) else f"图片中没有可读的报告（{e}）"
             except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
                 _problem(item, e)
                 yield item, None

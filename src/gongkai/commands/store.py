@@ -123,7 +123,8 @@ def ingest(
     path = db_path(db)
     if failed:
         with _database(db) as con:
-            rows = con.execute("SELECT path, kind, reason FROM failures ORDER BY path").fetchall()  # type: ignore[attr-defined]
+            rows = con.execute("SELECT path, kind, reason FROM failures WHERE kind <> 'not_report' "  # type: ignore[attr-defined]
+                               "ORDER BY path").fetchall()
         for p, _, reason in rows:
             print(f"{_line(p)}\t{_line(reason)}")  # tab-separated for scripts
         err.print(f"共 {len(rows)} 个文件读取失败")

@@ -31,7 +31,7 @@ import duckdb
 from ..api import Metadata, report_files, skip_reason
 from .crossyear import recheck_bodies
 from .db import StoreError, connect, describe, environment_error
-from .records import Failure, Record
+from .records import NOT_A_REPORT, Failure, Record
 from .worker import Task, init_worker, parse_chunk
 
 CHUNK = 16  # files per worker task: big enough to amortise the round trip, small enough to balance
@@ -67,6 +67,7 @@ class _Item:
     revisit: bool = False  # this path had these very bytes before (then other bytes)
     result: Record | Failure | None = None
     meta: Metadata | None = None  # the manifest's row for this file
+    skipped: str | None = None  # known from an earlier run not to be a report: why
 
 
 def _task(item: _Item) -> Task:
@@ -114,15 +115,20 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[str], retry_failed: bool) 
                 "SELECT path, sha256, version FROM source_paths WHERE path IN (SELECT unnest($1::VARCHAR[]))",
                 [block]).fetchall():
             versions.setdefault(path, {})[sha] = version
-        failed = dict(con.execute(
-            "SELECT path, sha256 FROM failures WHERE path IN (SELECT unnest($1::VARCHAR[]))", [block]).fetchall())
+        failed, not_reports = {}, {}
+        for path, sha, kind, reason in con.execute(
+                "SELECT path, sha256, kind, reason FROM failures WHERE path IN (SELECT unnest($1::VARCHAR[]))",
+                [block]).fetchall():
+            failed[path] = sha
+            if kind == NOT_A_REPORT:
+                not_reports[path] = reason
         for path, sha, size in hashed:
             if sha is not None and sha in stored:
                 seen = versions.get(path, {})
                 latest = seen.get(sha) is not None and seen[sha] == max(seen.values())
                 yield _Item(path, sha, size, "skip" if latest else "path", revisit=sha in seen)
             elif sha is not None and failed.get(path) == sha and not retry_failed:
-                yield _Item(path, sha, size, "skip")
+                yield _Item(path, sha, size, "skip", skipped=not_reports.get(path))
             else:
                 yield _Item(path, sha, size, "parse")
 
@@ -150,7 +156,10 @@ class _Writer:
 
     def add(self, item: _Item) -> None:
         if item.action == "skip":
-            self.summary.known += 1
+            if item.skipped is not None:
+                self.summary.skipped.append((item.path, item.skipped))
+            else:
+                self.summary.known += 1
             return
         self.pending.append(item)
         if len(self.pending) >= BATCH_REPORTS or time.monotonic() - self.last_commit > BATCH_SECONDS:
@@ -194,7 +203,7 @@ class _Writer:
             result = item.result
             if isinstance(result, Failure):
                 failures.append((result.path, result.sha256, result.size, result.kind, result.reason))
-                counts["failed"] += 1
+                counts["failed"] += result.kind != NOT_A_REPORT
                 continue
             sha = result.sha256 if isinstance(result, Record) else item.sha256
             version = versions.get(item.path, 0) + 1
@@ -252,7 +261,10 @@ class _Writer:
         self.bodies |= new_bodies
         for key, n in counts.items():
             setattr(self.summary, key, getattr(self.summary, key) + n)
-        self.summary.failures += [i.result for i in items if isinstance(i.result, Failure)]
+        self.summary.failures += [i.result for i in items if isinstance(i.result, Failure)
+                                  and i.result.kind != NOT_A_REPORT]
+        self.summary.skipped += [(i.result.path, i.result.reason) for i in items if isinstance(i.result, Failure)
+                                 and i.result.kind == NOT_A_REPORT]
         self.progress("commit", self.summary.added, self.summary.files)
 
     def _append(self, table: str, rows: list[tuple]) -> None:

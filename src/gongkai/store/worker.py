@@ -13,9 +13,9 @@ import threading
 import time
 
 from ..api import check_size, parse_bytes, read_input_file
-from ..errors import InputError
+from ..errors import InputError, NotAReport
 from .gazetteer import divisions
-from .records import Failure, Record, to_record
+from .records import NOT_A_REPORT, Failure, Record, to_record
 
 Task = tuple  # (path, sha256, size) as the writer saw them, and a manifest row (api.Metadata) when one applies
 
@@ -42,6 +42,8 @@ def parse_one(task: Task) -> Record | Failure:
     try:
         data = read_input_file(path)
         report = parse_bytes(data, path, meta=meta)
+    except NotAReport as e:  # read fine, but not a report: skipped, not failed
+        return Failure(path, sha, size, NOT_A_REPORT, str(e))
     except InputError as e:
         return Failure(path, sha, size, "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
