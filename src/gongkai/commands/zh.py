@@ -11,8 +11,10 @@ other error of the program: one line on stderr and exit status 2.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sys
+from types import ModuleType
 
 import typer
 from rich.markup import escape
@@ -127,18 +129,47 @@ def _format_error(e: Exception) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]{escape(line)}[/red]")
 
 
-def install() -> None:
-    """Put the Chinese strings in place (idempotent; called when the CLI module is imported)."""
-    from typer import core, rich_utils
-    from typer._click import decorators, formatting
-
+def _patch_rich_utils(rich_utils: ModuleType) -> None:
     for name, text in _HEADINGS.items():
         setattr(rich_utils, name, text)
-    rich_utils.rich_format_error = _format_error  # type: ignore[assignment]
+    rich_utils.rich_format_error = _format_error  # type: ignore[attr-defined]
     # the usage line's highlighter looked for "Usage: "
     rich_utils.OptionHighlighter.highlights = [h.replace("Usage: ", "用法：") for h in
                                               rich_utils.OptionHighlighter.highlights]
     rich_utils.highlighter = rich_utils.OptionHighlighter()
+
+
+class _PatchOnImport:
+    """Runs `_patch_rich_utils` right after `typer.rich_utils` is first imported."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> object:
+        if name != "typer.rich_utils":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            execute(module)
+            _patch_rich_utils(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    """Put the Chinese strings in place (idempotent; called when the CLI module is imported)."""
+    from typer import core
+    from typer._click import decorators, formatting
+
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich_utils(sys.modules["typer.rich_utils"])
+    elif not any(isinstance(f, _PatchOnImport) for f in sys.meta_path):
+        # Typer imports its Rich formatter only to print help or an error; importing it here would
+        # add ~0.1 s of CPU to every command, so the strings are set when it is first imported.
+        sys.meta_path.insert(0, _PatchOnImport())
 
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "_gongkai", False):
