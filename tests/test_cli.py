@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import zipfile
 import subprocess
 import sys
 from pathlib import Path
@@ -78,7 +79,8 @@ def test_parse_dir_jsonl_one_line_per_report_recursive_and_past_a_bad_file(tmp_p
     (tmp_path / "2-broken.txt").write_bytes(b"")  # between the good ones, in sorted order
     copy_seed("seed-jiangyou-2020", tmp_path / "sub" / "deeper" / "3-jiangyou.txt")
     copy_seed("seed-liubei-culture-2019", tmp_path / "sub" / "4-liubei.txt")
-    (tmp_path / "sub" / "notes.md").write_text("不是报告文件", encoding="utf-8")  # not a report suffix
+    with zipfile.ZipFile(tmp_path / "sub" / "photos.zip", "w") as z:  # an archive of other things: skipped
+        z.writestr("a.txt", "x")
 
     result = run("parse", tmp_path, "--jsonl")
     no_crash(result)
@@ -91,8 +93,9 @@ def test_parse_dir_jsonl_one_line_per_report_recursive_and_past_a_bad_file(tmp_p
     expect_truth(by_name["1-huitong.txt"], "seed-huitong-2022")
     expect_truth(by_name["3-jiangyou.txt"], "seed-jiangyou-2020")
     expect_truth(by_name["4-liubei.txt"], "seed-liubei-culture-2019")
-    [err] = result.stderr.strip().splitlines()
+    err, skip = sorted(result.stderr.strip().splitlines(), key=lambda x: "跳过" in x)
     assert "2-broken.txt" in err and "文件为空" in err
+    assert skip.startswith("跳过") and "photos.zip" in skip and "压缩包" in skip
 
 
 def test_parse_dir_jsonl_all_good_exits_0(tmp_path):
@@ -156,11 +159,13 @@ def test_check_json_clean_exits_0():
 
 
 def test_check_dir_without_reports_exits_2(tmp_path):
-    (tmp_path / "readme.md").write_text("x", encoding="utf-8")
-    result = run("check", tmp_path)
+    result = run("check", tmp_path)  # nothing at all
     no_crash(result)
     assert result.exit_code == 2
     assert "没有找到报告文件" in result.stderr
+    (tmp_path / "readme.md").write_text("x", encoding="utf-8")  # every file is read by its bytes
+    result = run("check", tmp_path)
+    assert result.exit_code == 2 and "readme.md" in result.stderr and "不是政府信息公开工作年度报告" in result.stderr
 
 
 # ------------------------------------------------------------------------------------ explain

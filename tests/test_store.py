@@ -217,7 +217,8 @@ def test_export_wide_csv_reproduces_every_cell(tmp_path, examples_db):
         n = export(con, out, "csv", wide=True)
     finally:
         con.close()
-    with out.open(encoding="utf-8", newline="") as f:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfsha256,")  # Excel on Chinese Windows needs the BOM
+    with out.open(encoding="utf-8-sig", newline="") as f:
         rows = {r["sha256"]: r for r in csv.DictReader(f)}
     assert n == len(rows) == 6
     stored = query(examples_db, "SELECT sha256, CAST(tbl AS VARCHAR), CAST(row AS VARCHAR), CAST(col AS VARCHAR), "
@@ -249,7 +250,7 @@ def test_export_long_parquet_and_xlsx(tmp_path, examples_db):
 
 def test_sql_reads_and_never_writes(examples_db):
     runner = CliRunner()
-    ok = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM reports", "--csv", "--db", str(examples_db)])
+    ok = runner.invoke(app, ["sql", "SELECT count(*) AS n FROM reports", "--csv", "--db", str(examples_db)])  # no BOM on stdout
     assert ok.exit_code == 0 and ok.stdout.splitlines() == ["n", "6"]
     for statement in ("DELETE FROM reports", "COPY reports TO '/tmp/gongkai-leak.csv'", "SELEC 1"):
         result = runner.invoke(app, ["sql", statement, "--db", str(examples_db)])

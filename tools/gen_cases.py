@@ -231,6 +231,16 @@ def converted_case(seed: int, fmt: str, inject_error: bool) -> tuple[Synthetic, 
     return s, data
 
 
+WEB_SUFFIXES = ("jsp", "shtml", "asp", "do", "aspx", "bin")
+
+
+def web_name(ext: str, rng: random.Random) -> str:
+    """The input's file name as a CMS serves it (`--web-names`): a script's extension (.jsp, .shtml,
+    .do …) or the real one in capitals, so that only reading by content finds the format."""
+    choice = rng.choice((*WEB_SUFFIXES, "UPPER"))
+    return f"input.{ext.upper() if choice == 'UPPER' else choice}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
@@ -239,7 +249,10 @@ def main() -> None:
     ap.add_argument("--errors", type=float, default=0.3)
     ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,pdf_partial,xlsx,scan,tiff,pdftotext,markdown,opening,narrative")
     ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
+    ap.add_argument("--web-names", action="store_true",
+                    help="name inputs as web servers do (input.jsp, input.shtml, input.PDF …): tests reading by content")
     args = ap.parse_args()
+    names = random.Random(args.seed + 1)
     formats = args.formats.split(",")
     rng = random.Random(args.seed)
     for i in range(args.n):
@@ -279,7 +292,7 @@ def main() -> None:
             s, ext = synthesize(seed, inject_error=inject, fmt=fmt), {"text": "txt", "pdf_unruled": "pdf", "pdf_partial": "pdf"}.get(fmt, fmt)
         case = args.out / f"synth-{i:04d}"
         case.mkdir(parents=True, exist_ok=True)
-        (case / f"input.{ext}").write_bytes(s.data)
+        (case / (web_name(ext, names) if args.web_names else f"input.{ext}")).write_bytes(s.data)
         s.truth["case"]["seed"] = seed
         (case / "truth.json").write_text(json.dumps(s.truth, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.n} cases to {args.out}")

@@ -6,8 +6,10 @@ says why, on one line of stderr). In a directory run one unreadable file never s
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,52 +17,130 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from .api import parse_bytes, parse_path, report_files
+from .api import Metadata, manifest_key, parse_bytes, parse_path, read_manifest, report_files, skip_reason
 from .fetch import fetch, fetch_to, is_url
 from .check import suspect_cells
+from .commands.zh import install as install_chinese
+from .commands.zh import version_callback
 from .check.copying import compare_text
 from .check.crossyear import check_pair
-from .errors import InputError
+from .errors import InputError, NotAReport
 from .forms.narrative import FIGURES_BY_KEY
 from .model import Cell, Report
 from .quality import DIMENSIONS, assess
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="gongkai（公开）：读取、核对政府信息公开工作年度报告。")
+install_chinese()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Group(TyperGroup):
+    """The command group, with a last net under every command: whatever escapes a command (a full
+    disk, a library's exception) becomes one Chinese line and exit status 2, never a traceback."""
+
+    def invoke(self, ctx: object) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)  # type: ignore[arg-type]
+        except (typer.Exit, typer.Abort, ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001
+            err.print(f"[red]{_one_line(_unexpected(e), 500)}[/red]")
+            raise typer.Exit(2) from None
+
+
+def _unexpected(e: Exception) -> str:
+    """One Chinese line for an exception no command handled."""
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return f"磁盘已满，无法写入：{e.filename or ''}".rstrip("：")
+    if isinstance(e, OSError) and e.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"没有写入权限：{e.filename or ''}".rstrip("：")
+    if type(e).__module__.startswith(("duckdb", "_duckdb")):
+        from .store.db import describe
+
+        return describe(e, "")
+    return f"内部错误：{type(e).__name__}: {e}（请报告此问题）"
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=_Group, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]},
+                  help="gongkai（公开）：读取、核对政府信息公开工作年度报告。\n\n"
+                       "例：gongkai check 报告.pdf；gongkai parse 报告目录/ --jsonl -o 结果.jsonl；"
+                       "每个命令加 -h 查看说明。")
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=version_callback, is_eager=True,
+                                          help="显示版本号并退出")] = False,
+) -> None:
+    """gongkai（公开）：读取、核对政府信息公开工作年度报告。"""
 
 _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "dim")}
 
 
-def _inputs(items: list[str]) -> Iterator[str]:
-    """Files, the report files under directories, and URLs, in the order given."""
+ManifestOption = Annotated[Path | None, typer.Option(
+    "--manifest", help="清单 CSV（表头：路径或网址、单位、年度、发布日期、网址）：按清单补充或更正报告的单位、年度、发布日期和来源网址")]
+
+
+def _manifest(path: Path | None) -> dict[str, Metadata] | None:
+    """The manifest given with --manifest (exit 2 with the reason if it cannot be read)."""
+    if path is None:
+        return None
+    try:
+        return read_manifest(path)
+    except InputError as e:
+        err.print(f"[red]无法读取清单[/red]：{_one_line(str(e))}")
+        raise typer.Exit(2) from None
+
+
+def _inputs(items: list[str]) -> Iterator[tuple[str, bool]]:
+    """Files, the files under directories (flagged True), URLs and `-`, in the order given."""
     for item in items:
-        if not is_url(item) and Path(item).is_dir():
-            yield from (str(p) for p in report_files(item))
+        if item != "-" and not is_url(item) and Path(item).is_dir():
+            yield from ((str(p), True) for p in report_files(item))
         else:
-            yield item
+            yield item, False
 
 
-def _parse_one(item: str, keep: Path | None = None) -> Report:
-    """A file or a URL parsed; a URL's bytes are kept in `keep` when given."""
+def _stdin_bytes() -> bytes:
+    """Standard input, read to the same size cap as a file."""
+    from .read import MAX_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("无法读取标准输入")
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"标准输入超过 {MAX_BYTES // 1048576} MB 上限")
+    return data
+
+
+def _parse_one(item: str, keep: Path | None = None, manifest: dict[str, Metadata] | None = None) -> Report:
+    """A file, a URL or `-` (standard input) parsed; a URL's bytes are kept in `keep` when given;
+    a manifest row for the input overrides its body, year, date and URL."""
+    meta = manifest.get(manifest_key(item)) if manifest else None
+    if item == "-":
+        return parse_bytes(_stdin_bytes(), "<stdin>", meta=meta)
     if not is_url(item):
-        return parse_path(item)
+        return parse_path(item, meta=meta)
     if keep is not None:
         saved, fetched = fetch_to(item, keep)
     else:
         fetched = fetch(item)
-    report = parse_bytes(fetched.data, item)
-    report.url = fetched.final_url
+    report = parse_bytes(fetched.data, item, meta=meta)
+    if meta is None or meta.url is None:
+        report.url = fetched.final_url
     return report
 
 
-def _with_progress(item: str, keep: Path | None = None) -> Report:
+def _with_progress(item: str, keep: Path | None = None, manifest: dict[str, Metadata] | None = None) -> Report:
     """`_parse_one`, telling a terminal user which page of a scan OCR has reached (~1–3 s a page)."""
     if not err.is_terminal:
-        return _parse_one(item, keep)
+        return _parse_one(item, keep, manifest)
     from .read.ocr import reporting
 
     seen: list[int] = []
@@ -73,7 +153,7 @@ def _with_progress(item: str, keep: Path | None = None) -> Report:
 
     try:
         with reporting(page_done):
-            return _parse_one(item, keep)
+            return _parse_one(item, keep, manifest)
     finally:
         if seen:
             err.file.write("\n")
@@ -94,48 +174,147 @@ def _problem(item: str, e: Exception) -> None:
         err.print(f"[red]内部错误[/red] {_one_line(item)}：{type(e).__name__}: {_one_line(str(e))}（请报告此问题）")
 
 
-def _parse_each(items: list[str], keep: Path | None = None) -> Iterator[tuple[str, Report | None]]:
-    """Parse every input; an unreadable one is reported on stderr and yields None."""
-    for item in _inputs(items):
-        try:
-            report = _with_progress(item, keep)
-        except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
-            _problem(item, e)
-            yield item, None
-            continue
-        yield item, report
+def _parse_each(items: list[str], keep: Path | None = None, skipped: list[tuple[str, str]] | None = None,
+                manifest: dict[str, Metadata] | None = None) -> Iterator[tuple[str, Report | None]]:
+    """Parse every input; an unreadable one is reported on stderr and yields None.
+
+    A file found in a directory that is clearly not a report (an archive, a program, media, an
+    image without text) is not a failure: it is told on stderr as skipped, added to `skipped`
+    and not yielded. A file named on the command line is always read, and fails if it cannot be.
+    """
+    for item, found in _inputs(items):
+        reason = skip_reason(item) if found else None
+        if reason is None:
+            try:
+                report = _with_progress(item, keep, manifest)
+            except InputError as e:
+                if not found or not (isinstance(e, NotAReport) or _is_image(item)):
+                    _problem(item, e)
+                    yield item, None
+                    continue
+                reason = str(e) if isinstance(e, NotAReport) else f"图片中没有可读的报告（{e}）"
+            except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
+                _problem(item, e)
+                yield item, None
+                continue
+            else:
+                yield item, report
+                continue
+        err.print(f"[yellow]跳过[/yellow] {_one_line(item)}：{_one_line(reason)}")
+        if skipped is not None:
+            skipped.append((item, reason))
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+
+
+def _is_image(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8).startswith(_IMAGE_MAGIC)
+    except OSError:
+        return False
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _dump(doc: dict, indent: int | None) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=indent)
+    """JSON text that is valid UTF-8 whatever it holds: a file name with bytes that are not UTF-8
+    (kept by Python as lone surrogates) is written as a JSON \\u escape, not as invalid bytes."""
+    text = json.dumps(doc, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _Sink:
+    """Where `parse` writes: standard output, or a file written whole (a temporary file renamed at
+    the end, so an interrupted run never leaves half a document under the name asked for)."""
+
+    def __init__(self, out: Path | None) -> None:
+        self.path = None if out is None or str(out) == "-" else out
+        self.tmp = self.path.with_name(f".{self.path.name}.part") if self.path else None
+        try:
+            self.file = self.tmp.open("w", encoding="utf-8") if self.tmp else sys.stdout
+        except OSError as e:
+            err.print(f"[red]无法写入[/red] {_one_line(str(out))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+
+    def write(self, text: str) -> None:
+        try:
+            self.file.write(text)
+        except BrokenPipeError:  # `gongkai parse DIR --jsonl | head`: the reader has had enough
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as e:  # a full disk: one line, and no half-written file left behind
+            if self.tmp is not None:
+                self.tmp.unlink(missing_ok=True)
+            full = e.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+            err.print(f"[red]{'磁盘已满，' if full else ''}无法写入[/red] {_one_line(str(self.path or '标准输出'))}："
+                      f"{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+
+    def close(self, keep: bool) -> None:
+        if self.tmp is None:
+            self.file.flush()
+            return
+        try:
+            self.file.close()
+            if keep:
+                self.tmp.replace(self.path)  # type: ignore[arg-type]
+        except OSError as e:
+            err.print(f"[red]无法写入[/red] {_one_line(str(self.path))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 @app.command()
 def parse(
-    path: Annotated[str, typer.Argument(help="报告文件、包含报告的目录（递归）或网址")],
-    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 文档（单个文件）")] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（目录）")] = False,
-    provenance: Annotated[bool, typer.Option(help="附带每格来源（provenance）")] = True,
-    keep: Annotated[Path | None, typer.Option(help="读取网址时，把下载的原始文件保存到这个目录")] = None,
+    path: Annotated[str, typer.Argument(help="报告文件、包含报告的目录（递归）、网址，或 -（从标准输入读取）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON：一个文件为一个文档，目录为一个 JSON 数组")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="每个报告输出一行 JSON（JSON Lines）")] = False,
+    provenance: Annotated[bool, typer.Option("--provenance/--no-provenance", help="附带每格来源（默认附带）")] = True,
+    keep: Annotated[Path | None, typer.Option("--keep", help="读取网址时，把下载的原始文件保存到这个目录")] = None,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（.json 或 .jsonl 决定格式；- 为标准输出，默认）")] = None,
+    manifest: ManifestOption = None,
 ) -> None:
-    """读取报告，输出 docs/output.md 规定的 JSON。"""
-    failed = False
-    directory = not is_url(path) and Path(path).is_dir()
-    one_document = not directory and not jsonl
-    if directory and not report_files(path):
-        err.print(f"[red]没有找到报告文件[/red] {escape(path)}")
+    """读取报告，输出 JSON（格式见 docs/output.md）。
+
+    例：gongkai parse 报告.pdf --json；gongkai parse 报告目录/ --jsonl -o 结果.jsonl；cat 报告.html | gongkai parse -
+    """
+    if as_json and jsonl:
+        err.print("[red]--json 与 --jsonl 只能选一个[/red]")
         raise typer.Exit(2)
-    for item, report in _parse_each([path], keep):
+    if not as_json and not jsonl and out is not None and str(out) != "-":
+        jsonl = out.suffix.lower() in (".jsonl", ".ndjson")
+    directory = path != "-" and not is_url(path) and Path(path).is_dir()
+    if directory and not report_files(path):
+        err.print(f"[red]没有找到报告文件[/red] {_one_line(path)}")
+        raise typer.Exit(2)
+    array = directory and not jsonl and (as_json or (out is not None and out.suffix.lower() == ".json"))
+    lines = jsonl or (directory and not array)
+    rows = _manifest(manifest)
+    sink = _Sink(out)
+    failed, written = False, 0
+    if array:
+        sink.write("[")
+    for item, report in _parse_each([path], keep, manifest=rows):
         if report is None:
             failed = True
             continue
         try:  # a document that cannot be written is one more failed input, not the end of the run
-            text = _dump(report.to_json(provenance=provenance), 1 if one_document or (as_json and not jsonl) else None)
+            text = _dump(report.to_json(provenance=provenance), None if lines else 1)
         except Exception as e:  # noqa: BLE001
             _problem(item, e)
             failed = True
             continue
-        print(text)
+        sink.write(("," if array and written else "") + ("\n" if array else "") + text + ("" if array else "\n"))
+        written += 1
+    if array:
+        sink.write("\n]\n" if written else "]\n")
+    sink.close(keep=written > 0 or not failed)
     if failed:
         raise typer.Exit(2)
 
@@ -179,8 +358,12 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="每个报告输出一行 JSON（机器读取）")] = False,
     previous: Annotated[str | None, typer.Option("--previous", help="同一单位以前年度的报告文件或网址：加做跨年度核对与雷同文字比对")] = None,
     opinion: Annotated[Path | None, typer.Option("--opinion", help="另写审核意见：.docx（每份报告的问题清单）或 .xlsx（通报表，每份报告一行）")] = None,
+    manifest: ManifestOption = None,
 ) -> None:
-    """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。"""
+    """核对报告：勾稽关系、格式规范、正文与表格、发布期限等，输出中文核对意见。
+
+    例：gongkai check 报告.pdf；gongkai check 2023.txt --previous 2022.txt；gongkai check 目录/ --opinion 通报.xlsx
+    """
     if opinion is not None and opinion.suffix.lower() not in (".docx", ".xlsx"):
         err.print(f"[red]--opinion 的文件名应以 .docx 或 .xlsx 结尾[/red]：{escape(str(opinion))}")
         raise typer.Exit(2)
@@ -190,14 +373,20 @@ def check(
     unreadable = has_error = False
     verdicts: dict[str, int] = {}
     count = 0
-    for path, report in _parse_each(paths):
+    skipped: list[tuple[str, str]] = []
+    rows = _manifest(manifest)
+    for path, report in _parse_each(paths, skipped=skipped, manifest=rows):
         count += 1
         if report is None:
             unreadable = True
             verdicts["无法读取"] = verdicts.get("无法读取", 0) + 1
             continue
         try:  # one report that breaks the comparison or the printing does not end the run
-            if prior is not None:
+            mismatch = _different_body(report, prior) if prior is not None else None
+            if mismatch:
+                err.print(f"[yellow]未做跨年度核对[/yellow] {_one_line(path)}：{_one_line(mismatch)}")
+                unreadable = True
+            elif prior is not None:
                 report.findings.extend(check_pair(report, prior))
                 report.findings.extend(compare_text(report, prior))
                 report.quality = assess(report)
@@ -217,14 +406,14 @@ def check(
             report.lines = []  # the opinion needs the cells and findings, not the text
             checked.append(report)
     if count == 0:
-        err.print("[red]没有找到报告文件[/red]")
+        err.print("[red]没有找到报告文件[/red]" + (f"（跳过 {len(skipped)} 个不是报告的文件）" if skipped else ""))
         raise typer.Exit(2)
     if opinion is not None:
         _write_opinion(opinion, checked)
     if count > 1 and not as_json:
         console.rule()
         parts = "，".join(f"{k} {verdicts[k]}" for k in ("通过", "有警告", "有错误", "无法读取") if k in verdicts)
-        console.print(f"共核对 {count} 份报告：{parts}")
+        console.print(f"共核对 {count} 份报告：{parts}" + (f"；跳过 {len(skipped)} 个不是报告的文件" if skipped else ""))
     raise typer.Exit(2 if unreadable else 1 if has_error else 0)
 
 
@@ -246,6 +435,20 @@ def _write_opinion(out: Path, reports: list[Report]) -> None:
     err.print(f"审核意见已写入 {escape(str(out))}（{len(reports)} 份报告）")
 
 
+def _different_body(report: Report, previous: Report) -> str | None:
+    """Why `previous` cannot be this report's previous year (another body, or not an earlier year);
+    None when it can. Comparing two bodies' reports would pass or fail for no reason."""
+    from .store.bodies import body_of
+
+    mine, theirs = body_of(report.organization), body_of(previous.organization)
+    if mine is not None and theirs is not None and mine.body_id != theirs.body_id:
+        return (f"--previous 的报告是另一个单位的（{previous.organization}），"
+                f"本报告的单位是 {report.organization}，两者不能比对")
+    if report.year and previous.year and previous.year >= report.year:
+        return f"--previous 的报告年度 {previous.year} 不早于本报告的年度 {report.year}"
+    return None
+
+
 def _previous(path: str) -> Report:
     """The previous year's report given with --previous; exit 2 if it cannot be read."""
     results = list(_parse_each([path]))
@@ -261,8 +464,17 @@ def explain(
     path: Annotated[str, typer.Argument(help="报告文件或网址")],
     table: Annotated[str | None, typer.Option(help="只看一张表：proactive / requests / review_litigation")] = None,
 ) -> None:
-    """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。"""
-    if not is_url(path) and Path(path).is_dir():
+    """逐格说明每个数值是由哪一行标签、哪一列表头、原文哪一行读出的。
+
+    例：gongkai explain 报告.pdf --table requests
+    """
+    from .forms import ALL_FORMS
+
+    tables = list(dict.fromkeys(t.key for f in ALL_FORMS.values() for t in f.tables))
+    if table is not None and table not in tables:
+        err.print(f"[red]没有这张表[/red]：{_one_line(table)}（可选：{'、'.join(tables)}）")
+        raise typer.Exit(2)
+    if path != "-" and not is_url(path) and Path(path).is_dir():
         err.print(f"[red]无法读取[/red] {_one_line(path)}：这是一个目录，explain 只读一个报告文件")
         raise typer.Exit(2)
     results = list(_parse_each([path]))
@@ -304,27 +516,77 @@ def _where(cell: Cell) -> str:
 
 @app.command("fetch")
 def fetch_command(
-    urls: Annotated[list[str], typer.Argument(help="报告网址（可多个）")],
-    out: Annotated[Path, typer.Option(help="保存目录：原始文件、来源说明（.source.json）和读取结果（.json）")],
+    urls: Annotated[list[str] | None, typer.Argument(help="报告网址（可多个）")] = None,
+    out: Annotated[Path, typer.Option("--out", help="保存目录：原始文件、来源说明（.source.json）、读取结果（.json）和下载记录 fetch-log.jsonl")] = Path("下载"),
+    url_list: Annotated[Path | None, typer.Option("--input", "-i", help="网址清单文件：每行一个网址（# 开头为注释；CSV 取第一列）；- 为标准输入")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="同时下载的网址数", min=1, max=32)] = 4,
+    again: Annotated[bool, typer.Option("--again", help="重新下载以前已成功下载的网址（默认跳过，便于中断后续跑）")] = False,
 ) -> None:
-    """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。"""
-    failed = False
-    for url in urls:
+    """下载报告并保存原始文件，同时读取、保存结果；格式按文件内容判断，不看扩展名。
+
+    每个网址在标准输出打印一行（制表符分隔：网址、保存的文件、格式、单位、年度）；失败的在标准错误输出说明原因。
+    下载记录写在保存目录的 fetch-log.jsonl 中：再次运行时跳过已成功的网址，只重试失败的。
+
+    例：gongkai fetch https://…/nb.html --out 下载/；gongkai fetch -i 网址.txt --out 下载/ -j 8
+    """
+    from .fetch import check_url, done_urls, fetch_list, read_url_list
+
+    wanted = list(urls or [])
+    if url_list is not None:
         try:
-            saved, fetched = fetch_to(url, out)
+            text = sys.stdin.read() if str(url_list) == "-" else url_list.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as e:
+            err.print(f"[red]无法读取网址清单[/red] {_one_line(str(url_list))}：{escape(e.strerror or str(e))}")
+            raise typer.Exit(2) from None
+        wanted += read_url_list(text)
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        err.print("[red]请给出网址，或用 -i 指定网址清单文件[/red]")
+        raise typer.Exit(2)
+    failed = False
+    todo = []
+    for url in wanted:
+        try:
+            check_url(url)
         except InputError as e:
-            err.print(f"[red]无法下载[/red] {escape(url)}：{escape(str(e))}")
+            err.print(f"[red]无法下载[/red] {_one_line(url)}：{_one_line(str(e))}")
             failed = True
             continue
-        try:
-            report = parse_bytes(fetched.data, url)
-            report.url = fetched.final_url
-            result = saved.with_name(saved.name + ".json")
-            result.write_text(_dump(report.to_json(), 1), encoding="utf-8")
-            print(f"{url}\t{saved}\t{report.template}\t{report.organization or ''}\t{report.year or ''}")
-        except InputError as e:
-            err.print(f"[yellow]已下载但无法读取[/yellow] {escape(url)} → {escape(str(saved))}：{escape(str(e))}")
-            failed = True
+        todo.append(url)
+    skip = set() if again else done_urls(out)
+    if skip & set(todo):
+        err.print(f"跳过 {len(skip & set(todo))} 个以前已下载的网址（--again 重新下载）")
+    todo = [u for u in todo if u not in skip]
+    counts = {"ok": 0, "unreadable": 0, "failed": 0}
+    progress = None
+    if err.is_terminal and len(todo) > 1:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(TextColumn("下载"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
+                            TimeRemainingColumn(), console=err, transient=True)
+        progress.start()
+        task = progress.add_task("下载", total=len(todo))
+    try:
+        for result in fetch_list(todo, out, jobs=jobs):
+            counts[result.status] += 1
+            if result.status == "ok":
+                print("\t".join(_one_line(str(x), 500) if x is not None else "" for x in (
+                    result.url, result.saved, result.template, result.organization, result.year)), flush=True)
+            elif result.status == "unreadable":
+                failed = True
+                err.print(f"[yellow]已下载但无法读取[/yellow] {_one_line(result.url)} → {_one_line(result.saved or '')}："
+                          f"{_one_line(result.reason or '')}")
+            else:
+                failed = True
+                err.print(f"[red]无法下载[/red] {_one_line(result.url)}：{_one_line(result.reason or '')}")
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if len(wanted) > 1:
+        err.print(f"共 {len(wanted)} 个网址：下载并读取 {counts['ok']} 个，已下载但无法读取 {counts['unreadable']} 个，"
+                  f"下载失败 {counts['failed']} 个" + (f"，跳过 {len(skip & set(wanted))} 个" if skip & set(wanted) else ""))
     if failed:
         raise typer.Exit(2)
 
@@ -333,7 +595,10 @@ def fetch_command(
 def forms(
     form: Annotated[str | None, typer.Argument(help="v2019 或 v2021；不填则列出全部")] = None,
 ) -> None:
-    """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。"""
+    """列出表格定义：每张表的行、列、JSON 键、印刷标签及其变体、勾稽关系。
+
+    例：gongkai forms v2021
+    """
     from .forms import ALL_FORMS as FORMS  # the legacy 附表 too
 
     console = Console(highlight=False)
@@ -366,7 +631,10 @@ def render(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：与输入同名，加“-表格”）")] = None,
     corrected: Annotated[bool, typer.Option("--corrected", help="采用 JSON 文档中审核人的更正（review.corrections）")] = False,
 ) -> None:
-    """按官方格式输出三张统计表（表二、表三、表四）：Word 可直接放入报告稿，Excel 为自动核对的工作簿。"""
+    """按官方格式输出三张统计表（表二、表三、表四）：Word 可直接放入报告稿，Excel 为自动核对的工作簿。
+
+    例：gongkai render 报告.pdf --format docx -o 表格.docx
+    """
     from .render.output import FORMATS, SUFFIX, load_source, render_document, write_atomically
 
     if fmt not in FORMATS:
@@ -376,12 +644,12 @@ def render(
         source = load_source(path, corrected)
         data = render_document(source.document, fmt)
         target = out or Path(path).with_name(f"{Path(path).stem}-表格{SUFFIX[fmt]}")
-        write_atomically(target, data)
+        _write_output(target, data, binary=fmt != "html")
     except InputError as e:
         err.print(f"[red]无法输出[/red] {escape(path)}：{escape(str(e))}")
         raise typer.Exit(2) from None
     doc = source.document
-    err.print(escape(f"已写入 {target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
+    err.print(escape(f"已写入 {'标准输出' if str(target) == '-' else target}（{doc.organization or '单位未识别'} · {doc.year or '年度未识别'} 年度 · 格式 {doc.form}"
                      + (f" · 采用更正 {source.corrected} 处" if corrected else "") + "）"))
     if source.unplaced:
         shown = "、".join(source.unplaced[:6]) + (f" 等 {len(source.unplaced)} 格" if len(source.unplaced) > 6 else "")
@@ -397,7 +665,10 @@ def template(
     fmt: Annotated[str, typer.Option("--format", help="输出格式（目前只有 xlsx）")] = "xlsx",
     out: Annotated[Path | None, typer.Option("-o", "--out", help="输出文件（默认：年度报告表格.xlsx）")] = None,
 ) -> None:
-    """生成填报用的 Excel 工作簿：表二、表三、表四各一页，只有填报格可改，勾稽关系随填随算，核对页列出不成立的关系。"""
+    """生成填报用的 Excel 工作簿：表二、表三、表四各一页，只有填报格可改，勾稽关系随填随算，核对页列出不成立的关系。
+
+    例：gongkai template --form v2021 --year 2025 -o 表格.xlsx
+    """
     from .render.output import template_bytes, write_atomically
 
     if fmt != "xlsx":
@@ -406,12 +677,27 @@ def template(
     try:
         data, form_key, year = template_bytes(form, year, previous, organization)
         target = out or Path(f"年度报告表格{year or ''}.xlsx")
-        write_atomically(target, data)
+        _write_output(target, data)
     except InputError as e:
         err.print(f"[red]无法生成模板[/red]：{escape(str(e))}")
         raise typer.Exit(2) from None
-    err.print(escape(f"已写入 {target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
+    err.print(escape(f"已写入 {'标准输出' if str(target) == '-' else target}（格式 {form_key}" + (f"，{year} 年度" if year else "")
                      + ("，已按上年报告预填上年结转" if previous else "") + "）"))
+
+
+def _write_output(target: Path, data: bytes, binary: bool = True) -> None:
+    """`data` to the file `target` (whole or not at all), or to standard output for `-o -`; a binary
+    format is not sent to a terminal."""
+    from .render.output import write_atomically
+
+    if str(target) != "-":
+        write_atomically(target, data)
+        return
+    if binary and sys.stdout.isatty():
+        raise InputError("这是二进制格式，不输出到终端；请用 -o 文件名，或把标准输出重定向到文件")
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -438,7 +724,10 @@ def serve(
     public_read: Annotated[bool, typer.Option("--public-read", help="设了密码时，查看报告不需要密码（审核操作仍需要）")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="解析上传文件的进程数（默认全部 CPU 核）", min=1)] = None,
 ) -> None:
-    """启动网页审核工作台：上传报告、逐格查看出处、确认或驳回核对意见、更正数字、下载审核意见。"""
+    """启动网页审核工作台：上传报告、逐格查看出处、确认或驳回核对意见、更正数字、下载审核意见。
+
+    例：gongkai serve --db 语料.duckdb --open
+    """
     if not _is_loopback(host) and not password:
         err.print(f"[red]拒绝启动[/red]：监听 {escape(host)} 会让局域网中的其他人访问审核工作台，"
                   f"请用 --password（或环境变量 GONGKAI_PASSWORD）设置密码")
@@ -478,7 +767,10 @@ def schema(
     json_schema: bool = typer.Option(False, "--json-schema",
                                      help="改为打印 gongkai parse --json 输出文档的 JSON Schema（draft 2020-12）"),
 ) -> None:
-    """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。"""
+    """打印数据库表结构（由表格定义生成的 SQL），供 gongkai sql 查询时参考。
+
+    例：gongkai schema；gongkai schema --json-schema > parse.schema.json
+    """
     if json_schema:
         from .forms.json_schema import parse_document_schema
 

@@ -170,6 +170,8 @@ def _parse_correction(value: str) -> int | float | None:
     if text in ("", "空"):
         return None
     parsed = parse_value(text) if len(text) < 40 else None
+    if parsed is not None and parsed.refused:  # too many digits to keep exactly: refuse, never round or blank
+        raise ReviewError(f"更正值「{text[:20]}」位数过多，无法准确保存（整数最多 12 位）")
     if parsed is None or parsed.number is None:
         if parsed is not None:
             return None  # a blank mark (—, /, 无)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from ..errors import InputError
+from ..errors import InputError, NotAReport
 from ..forms import LEGACY, Form, Table, form_for_year
 from ..model import Cell, Finding, Report
 from ..read import Document, Piece
@@ -133,7 +133,7 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
     """Read a Document into a Report (tables, fields and reading problems; no checks yet)."""
     text = doc.text
     if not _looks_like_report(text):
-        raise InputError("不是政府信息公开工作年度报告（未找到“政府信息公开”及年度报告的主要内容）")
+        raise NotAReport("不是政府信息公开工作年度报告（未找到“政府信息公开”及年度报告的主要内容）")
     meta = read_meta(doc.lines)
     report = Report(path=path, sha256=sha256, source_format=doc.source_format, encoding=doc.encoding,
                     organization=meta.organization, year=meta.year, published=meta.published,
@@ -152,7 +152,7 @@ def extract(doc: Document, path: str, sha256: str) -> Report:
     if not any(r.rows_seen for r in reads.values()):
         if not _has_report_structure(doc.lines, sections, "year" in meta.sources
                                      and meta.sources["year"].startswith("标题")):
-            raise InputError("不是政府信息公开工作年度报告（没有年度报告标题、法定章节或统计表）")
+            raise NotAReport("不是政府信息公开工作年度报告（没有年度报告标题、法定章节或统计表）")
         report.template = "legacy" if meta.year is None or meta.year < 2019 else "unknown"
         if report.template == "legacy":
             _read_legacy_table(doc, report)

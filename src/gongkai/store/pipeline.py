@@ -28,10 +28,10 @@ from pathlib import Path
 
 import duckdb
 
-from ..api import report_files
+from ..api import Metadata, report_files, skip_reason
 from .crossyear import recheck_bodies
-from .db import connect
-from .records import Failure, Record
+from .db import StoreError, connect, describe, environment_error
+from .records import NOT_A_REPORT, Failure, Record
 from .worker import Task, init_worker, parse_chunk
 
 CHUNK = 16  # files per worker task: big enough to amortise the round trip, small enough to balance
@@ -53,6 +53,7 @@ class Summary:
     crossyear: int = 0  # cross-year findings written by the pass after the files
     seconds: float = 0.0
     failures: list[Failure] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): clearly not reports
 
 
 @dataclass(slots=True)
@@ -65,14 +66,29 @@ class _Item:
     action: str
     revisit: bool = False  # this path had these very bytes before (then other bytes)
     result: Record | Failure | None = None
+    meta: Metadata | None = None  # the manifest's row for this file
+    skipped: str | None = None  # known from an earlier run not to be a report: why
 
 
-def input_files(paths: list[Path]) -> list[str]:
-    """Absolute paths of the report files named or found under directories, in a stable order."""
+def _task(item: _Item) -> Task:
+    return (item.path, item.sha256, item.size) + ((item.meta,) if item.meta is not None else ())
+
+
+def input_files(paths: list[Path], skipped: list[tuple[str, str]] | None = None) -> list[str]:
+    """Absolute paths of the files named or found under directories, in a stable order.
+
+    A file found in a directory that is clearly not a report (`api.skip_reason`: an archive, a
+    program, media) is left out and added to `skipped` with the reason; a file named is always tried.
+    """
     out: dict[str, None] = {}
     for p in paths:
         found = report_files(p) if p.is_dir() else [p]
         for f in found:
+            reason = skip_reason(f) if p.is_dir() else None
+            if reason is not None:
+                if skipped is not None:
+                    skipped.append((str(f), reason))
+                continue
             out.setdefault(str(f.resolve()), None)
     return list(out)
 
@@ -99,15 +115,20 @@ def _plan(con: duckdb.DuckDBPyConnection, files: list[str], retry_failed: bool) 
                 "SELECT path, sha256, version FROM source_paths WHERE path IN (SELECT unnest($1::VARCHAR[]))",
                 [block]).fetchall():
             versions.setdefault(path, {})[sha] = version
-        failed = dict(con.execute(
-            "SELECT path, sha256 FROM failures WHERE path IN (SELECT unnest($1::VARCHAR[]))", [block]).fetchall())
+        failed, not_reports = {}, {}
+        for path, sha, kind, reason in con.execute(
+                "SELECT path, sha256, kind, reason FROM failures WHERE path IN (SELECT unnest($1::VARCHAR[]))",
+                [block]).fetchall():
+            failed[path] = sha
+            if kind == NOT_A_REPORT:
+                not_reports[path] = reason
         for path, sha, size in hashed:
             if sha is not None and sha in stored:
                 seen = versions.get(path, {})
                 latest = seen.get(sha) is not None and seen[sha] == max(seen.values())
                 yield _Item(path, sha, size, "skip" if latest else "path", revisit=sha in seen)
             elif sha is not None and failed.get(path) == sha and not retry_failed:
-                yield _Item(path, sha, size, "skip")
+                yield _Item(path, sha, size, "skip", skipped=not_reports.get(path))
             else:
                 yield _Item(path, sha, size, "parse")
 
@@ -135,7 +156,10 @@ class _Writer:
 
     def add(self, item: _Item) -> None:
         if item.action == "skip":
-            self.summary.known += 1
+            if item.skipped is not None:
+                self.summary.skipped.append((item.path, item.skipped))
+            else:
+                self.summary.known += 1
             return
         self.pending.append(item)
         if len(self.pending) >= BATCH_REPORTS or time.monotonic() - self.last_commit > BATCH_SECONDS:
@@ -149,12 +173,16 @@ class _Writer:
         items, self.pending = self.pending, []
         try:
             self._commit(items)
-        except (duckdb.Error, ValueError, TypeError, OverflowError):  # a row the database refuses
+        except (duckdb.Error, ValueError, TypeError, OverflowError) as e:  # a row the database refuses
+            if environment_error(e):
+                raise  # a full disk or a broken file is no report's fault: stop, blame no file
             self.con.execute("ROLLBACK")
             for item in items:
                 try:
                     self._commit([item])
                 except (duckdb.Error, ValueError, TypeError, OverflowError) as e:
+                    if environment_error(e):
+                        raise
                     self.con.execute("ROLLBACK")
                     item.result = Failure(item.path, item.sha256, item.size, "internal", f"写入数据库失败：{e}"[:500])
                     item.action = "parse"
@@ -175,7 +203,7 @@ class _Writer:
             result = item.result
             if isinstance(result, Failure):
                 failures.append((result.path, result.sha256, result.size, result.kind, result.reason))
-                counts["failed"] += 1
+                counts["failed"] += result.kind != NOT_A_REPORT
                 continue
             sha = result.sha256 if isinstance(result, Record) else item.sha256
             version = versions.get(item.path, 0) + 1
@@ -233,7 +261,10 @@ class _Writer:
         self.bodies |= new_bodies
         for key, n in counts.items():
             setattr(self.summary, key, getattr(self.summary, key) + n)
-        self.summary.failures += [i.result for i in items if isinstance(i.result, Failure)]
+        self.summary.failures += [i.result for i in items if isinstance(i.result, Failure)
+                                  and i.result.kind != NOT_A_REPORT]
+        self.summary.skipped += [(i.result.path, i.result.reason) for i in items if isinstance(i.result, Failure)
+                                 and i.result.kind == NOT_A_REPORT]
         self.progress("commit", self.summary.added, self.summary.files)
 
     def _append(self, table: str, rows: list[tuple]) -> None:
@@ -259,15 +290,25 @@ def _executor(jobs: int) -> ProcessPoolExecutor:
 
 
 def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progress | None = None,
-           retry_failed: bool = False, chunk_fn: Callable[[list[Task]], list] = parse_chunk) -> Summary:
+           retry_failed: bool = False, chunk_fn: Callable[[list[Task]], list] = parse_chunk,
+           manifest: dict[str, Metadata] | None = None) -> Summary:
     """Ingest the report files under `paths` into the database at `db`; returns what was done.
 
     `chunk_fn` parses a list of tasks in a worker (a parameter so that tests can make a worker die).
     """
+    try:
+        return _ingest(paths, db, jobs, progress, retry_failed, chunk_fn, manifest)
+    except (duckdb.Error, OSError) as e:  # the disk filled up, the directory is read-only, the file broke
+        raise StoreError(describe(e, db)) from None
+
+
+def _ingest(paths: list[Path], db: Path, jobs: int | None, progress: Progress | None, retry_failed: bool,
+            chunk_fn: Callable[[list[Task]], list], manifest: dict[str, Metadata] | None) -> Summary:
     started = time.monotonic()
     jobs = max(1, jobs or default_jobs())
-    files = input_files(paths)
-    summary = Summary(files=len(files))
+    skipped: list[tuple[str, str]] = []
+    files = input_files(paths, skipped)
+    summary = Summary(files=len(files), skipped=skipped)
     report = progress or (lambda stage, done, total: None)
     con = connect(db)
     executor = _executor(jobs)
@@ -288,7 +329,9 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
                         break
                 if not items:
                     return
-                tasks = [(i.path, i.sha256, i.size) for i in items if i.action == "parse"]
+                for i in items:
+                    i.meta = manifest.get(i.path) if manifest else None
+                tasks = [_task(i) for i in items if i.action == "parse"]
                 window.append((items, _submit(executor, chunk_fn, tasks) if tasks else None))
 
         submit()
@@ -317,7 +360,10 @@ def ingest(paths: list[Path], db: Path, jobs: int | None = None, progress: Progr
         con.execute("CHECKPOINT")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:
+            pass  # closing after a failed write: the error that matters is already on its way
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -342,12 +388,12 @@ def _recover(executor: ProcessPoolExecutor, jobs: int, items: list[_Item],
     results: list = []
     for item in (i for i in items if i.action == "parse"):
         try:
-            results += executor.submit(chunk_fn, [(item.path, item.sha256, item.size)]).result()
+            results += executor.submit(chunk_fn, [_task(item)]).result()
         except BrokenProcessPool:
             results.append(Failure(item.path, item.sha256, item.size, "crash", "解析进程异常退出（可能是文件触发了底层库崩溃）"))
             executor.shutdown(wait=False, cancel_futures=True)
             executor = _executor(jobs)
     for n, (other, _) in enumerate(window):
-        tasks = [(i.path, i.sha256, i.size) for i in other if i.action == "parse"]
+        tasks = [_task(i) for i in other if i.action == "parse"]
         window[n] = (other, _submit(executor, chunk_fn, tasks) if tasks else None)
     return executor, results

@@ -39,6 +39,9 @@ class Record:
         return (self.sha256, seq, self.path, self.format, self.size, self.encoding, self.url, self.fetched_at)
 
 
+NOT_A_REPORT = "not_report"  # Failure.kind of a file that read fine but is not a report: counted as skipped
+
+
 @dataclass(slots=True)
 class Failure:
     """A file that could not be ingested, and why (in Chinese, for `ingest --failed`)."""
@@ -46,7 +49,7 @@ class Failure:
     path: str
     sha256: str | None
     size: int | None
-    kind: str  # input (not a readable report) / internal (a bug) / crash (the worker died)
+    kind: str  # input (not readable) / not_report (skipped) / internal (a bug) / crash (the worker died)
     reason: str
 
 

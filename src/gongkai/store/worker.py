@@ -13,11 +13,11 @@ import threading
 import time
 
 from ..api import check_size, parse_bytes, read_input_file
-from ..errors import InputError
+from ..errors import InputError, NotAReport
 from .gazetteer import divisions
-from .records import Failure, Record, to_record
+from .records import NOT_A_REPORT, Failure, Record, to_record
 
-Task = tuple[str, str | None, int | None]  # path, sha256 and size as the writer saw them
+Task = tuple  # (path, sha256, size) as the writer saw them, and a manifest row (api.Metadata) when one applies
 
 
 def _exit_when_orphaned(parent: int) -> None:
@@ -37,10 +37,13 @@ def init_worker() -> None:
 
 def parse_one(task: Task) -> Record | Failure:
     """Parse one file; every problem becomes a Failure with its reason, never an exception."""
-    path, sha, size = task
+    path, sha, size = task[:3]
+    meta = task[3] if len(task) > 3 else None
     try:
         data = read_input_file(path)
-        report = parse_bytes(data, path)
+        report = parse_bytes(data, path, meta=meta)
+    except NotAReport as e:  # read fine, but not a report: skipped, not failed
+        return Failure(path, sha, size, NOT_A_REPORT, str(e))
     except InputError as e:
         return Failure(path, sha, size, "input", str(e))
     except Exception as e:  # noqa: BLE001 - one bad file never stops a batch
