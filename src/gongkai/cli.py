@@ -47,6 +47,11 @@ class _Group(TyperGroup):
             return super().invoke(ctx)  # type: ignore[arg-type]
         except (typer.Exit, typer.Abort, ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `gongkai … | head`: the reader has had enough; not an error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as e:  # noqa: BLE001
             err.print(f"[red]{_one_line(_unexpected(e), 500)}[/red]")
             raise typer.Exit(2) from None

@@ -198,8 +198,8 @@ def install() -> None:
         decorators.help_option = help_option_in_chinese  # type: ignore[assignment]
 
     for cls in (core.TyperOption, core.TyperArgument):
-        original = cls.display_type_rich
-        if getattr(original, "_gongkai", False):
+        original = getattr(cls, "display_type_rich", None)  # Typer 0.29; 0.28: see _patch_rich_utils
+        if original is None or getattr(original, "_gongkai", False):
             continue
 
         def display(self: object, ctx: object, _original=original) -> str | None:  # noqa: ANN001
