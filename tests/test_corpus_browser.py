@@ -14,22 +14,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("需要 Debian 的 chromium（apt-get install chromium）", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
+from browser_support import chromium, require_browser, serving, shot  # noqa: E402
+
+playwright_api = require_browser()
 
 from gongkai.store import connect  # noqa: E402
 from gongkai.store.stats import breakdowns, on_time  # noqa: E402
@@ -40,10 +33,6 @@ from test_corpus import FORBIDDEN, huitong_pair  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 HONGZE = Path(__file__).parent / "fixtures" / "corpus" / "hongze-2023" / "input.pdf"
-ARTIFACTS = Path(__file__).parent / "artifacts"
-DOCS = ROOT / "docs" / "img"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 N_REPORTS = 2000
 
 
@@ -55,27 +44,14 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     assert synthetic_store(con, N_REPORTS, extra=extra) == N_REPORTS + len(extra)
     con.close()
     app = create_app(db, jobs=1)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -90,17 +66,6 @@ def page(browser, served):
     pg.errors = errors  # type: ignore[attr-defined]
     yield pg
     context.close()
-
-
-def _shot(page, name: str, docs: bool = False) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=False)
-    assert path.stat().st_size > 10_000  # a drawn page, not an empty image
-    if docs and os.environ.get("GONGKAI_UPDATE_DOCS") == "1":
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, DOCS / name)
-    return path
 
 
 def test_filter_to_a_province_and_year_then_open_a_body_and_see_its_charts(page, served):
@@ -143,7 +108,7 @@ def test_body_timeline_screenshot_and_compare_two_years(page, served):
     assert "会同县人民政府" in page.inner_text("#body-header h1")
     years = page.locator("#body-reports tbody tr").evaluate_all("rows => rows.map(r => r.dataset.year)")
     assert "2022" in years and "2023" in years
-    _shot(page, "body-timeline.png", docs=True)
+    shot(page, "body-timeline.png", docs=True)
     # compare 2023 with the year before, from the timeline's link (the store also has generated
     # reports of this body: the 2023 copy's link compares it with the first-ingested 2022 report)
     row = page.locator("#body-reports tbody tr[data-year='2023']", has_text="huitong-2023.txt")
@@ -156,9 +121,9 @@ def test_body_timeline_screenshot_and_compare_two_years(page, served):
     assert marks.count() > 0 and len(marks.first.inner_text()) >= 12
     assert "重复" in page.inner_text("#compare-sections")
     cell.evaluate("row => row.scrollIntoView({block: 'center'})")
-    _shot(page, "compare.png", docs=True)
+    shot(page, "compare.png", docs=True)
     marks.first.evaluate("mark => mark.scrollIntoView({block: 'center'})")
-    _shot(page, "compare-text.png")
+    shot(page, "compare-text.png")
     with page.expect_download() as download:
         page.click("#compare-docx")
     assert download.value.suggested_filename.endswith(".docx")

@@ -11,22 +11,15 @@ replaces the README's docs/img/report-page.png (a normal run leaves the work tre
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("需要 Debian 的 chromium（apt-get install chromium）", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
-uvicorn = pytest.importorskip("uvicorn")
+from browser_support import chromium, require_browser, serving, shot  # noqa: E402
+
+playwright_api = require_browser()
 
 from gongkai.synth import synthesize  # noqa: E402
 from gongkai.web.app import create_app  # noqa: E402
@@ -34,40 +27,19 @@ from gongkai.web.app import create_app  # noqa: E402
 ROOT = Path(__file__).parent.parent
 HONGZE = Path(__file__).parent / "fixtures" / "corpus" / "hongze-2023" / "input.pdf"
 HUITONG = ROOT / "examples" / "seed-huitong-2022.txt"
-ARTIFACTS = Path(__file__).parent / "artifacts"
-SCREENSHOT = ROOT / "docs" / "img" / "report-page.png"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     db = tmp_path_factory.mktemp("browser") / "b.duckdb"
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, jobs=2), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(db, jobs=2)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium(playwright_api) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -96,20 +68,13 @@ def _upload(page, files: list[dict]) -> None:
     page.wait_for_selector("#batch[data-done='yes']", timeout=120_000)
 
 
-def _shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=False)
-    return path
-
-
 def test_reviewer_walk_through_on_the_hongze_pdf(page):
     _name(page)
     _upload(page, [{"name": "洪泽区2023年报.pdf", "mimeType": "application/pdf", "buffer": HONGZE.read_bytes()}])
     assert "已入库" in page.inner_text("#batch")
     page.click("#batch a[href^='/reports/']")
     page.wait_for_selector("#table-review_litigation")
-    _shot(page, "report-top.png")
+    shot(page, "report-top.png")
     for table in ("proactive", "requests", "review_litigation"):
         assert page.locator(f"#table-{table}").is_visible()
     for row in ("review", "litigation_after_review"):
@@ -125,7 +90,7 @@ def test_reviewer_walk_through_on_the_hongze_pdf(page):
     box = image.bounding_box()
     assert box is not None and box["width"] > 200
     image.scroll_into_view_if_needed()
-    _shot(page, "finding-page-image.png")
+    shot(page, "finding-page-image.png")
     # dismiss with a note; reload: still dismissed, in the history
     item = page.locator("li[data-rule='T4-1']")
     item.locator("input[name='note']").fill("复议案件已另行核实")
@@ -152,11 +117,7 @@ def test_reviewer_walk_through_on_the_hongze_pdf(page):
     page.wait_for_selector("#page-image")
     page.wait_for_function("document.querySelector('#page-image').complete")
     page.locator("#table-review_litigation").scroll_into_view_if_needed()
-    shot = _shot(page, "report-page.png")
-    assert shot.stat().st_size > 10_000  # a rendered page, not an empty image
-    if os.environ.get("GONGKAI_UPDATE_DOCS") == "1":
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SCREENSHOT)
+    assert shot(page, "report-page.png", docs=True).stat().st_size > 10_000  # a rendered page, not an empty image
     # the opinion downloads as a Word file
     with page.expect_download() as download:
         page.click("#opinion-link")
@@ -175,7 +136,7 @@ def test_batch_of_twenty_with_two_bad_files(page):
     assert failed.count() == 2
     assert "文件为空" in failed.nth(0).inner_text() and "broken.pdf" in failed.nth(1).inner_text()
     assert page.locator("#batch tr.st-stored").count() + page.locator("#batch tr.st-exists").count() == 18
-    _shot(page, "batch.png")
+    shot(page, "batch.png")
     # the list filters by status and sorts by the number of errors
     page.goto("/?status=error")
     badges = page.locator("#report-list span.badge").all_inner_texts()
