@@ -105,3 +105,14 @@ def test_generated_opening_gives_body_year_and_date(seed: int) -> None:
     assert report.year == want["year"]
     assert want["organization_core"] in (report.organization or "")
     assert report.published == want["published"]
+
+
+def test_page_time_run_onto_the_title_line_is_the_date_but_not_a_later_line() -> None:
+    # pymupdf4llm joined the page header (title, time, 信息来源) into one line
+    head = "柳北区交通运输局 2019 年政府信息公开工作年度报告 2020/01/23 09:30 信息来源：政府办\n\n"
+    body = "2019 年，柳北区交通运输局认真贯彻落实《中华人民共和国政府信息公开条例》，全年主动公开政府信息 7400 条。\n"
+    report = gongkai.parse_bytes((head + body).encode(), "a.md")
+    assert (report.organization, report.year, report.published) == ("柳北区交通运输局", 2019, "2020-01-23")
+    # a date-time in a sentence that merely mentions a report is no publication date
+    late = gongkai.parse_bytes((head.split(" 2020/")[0] + "\n\n" + body + "详见报告 2020/05/01 10:00 更新\n").encode(), "b.md")
+    assert late.published is None

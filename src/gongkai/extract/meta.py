@@ -27,6 +27,8 @@ _LABELLED_DATE = re.compile(
     r"(?:发布日期|发布时间|成文日期|生成日期|公开日期|发文日期|日期|时间)\s*[:：|]?\s*[|]?\s*"
     r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _BARE_DATETIME = re.compile(r"^\s*((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)")
+# the same date-time run onto the title's line (a converter joined the page header into one line)
+_TITLE_DATETIME = re.compile(r"政府信息公开[^。，,；;]{0,12}(?:年度报告|年报)\s+((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})\s+\d{1,2}:\d{2}")
 _SIGNATURE_DATE = re.compile(r"^\s*((?:19|20)\d{2})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*$")
 _CN_DIGITS = {"〇": 0, "○": 0, "?": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -269,7 +271,7 @@ def read_meta(lines: list[str]) -> Meta:
             break
     if meta.published is None:
         for line in head[:12]:
-            m = _BARE_DATETIME.match(line)
+            m = _BARE_DATETIME.match(line) or _TITLE_DATETIME.search(line)
             if m and (iso := _iso(*m.groups())):
                 meta.published, meta.sources["published"] = iso, "页面时间"
                 break
