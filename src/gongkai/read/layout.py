@@ -33,10 +33,10 @@ from statistics import median
 from .document import UNREADABLE_MARK, Block
 from .pdfium import Char
 
-_VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
+_VALUE = re.compile(r"^(?:[+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
 _VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无無元件条條项項个個")
 """Characters a value line can end with (a quick test before a line is looked at closely)."""
-_FRAGMENT = re.compile(r"^(?:[\d０-９,，.．]+(?:万元|萬元|元|件|条|條|项|項|个|個)?|万元|萬元|元|件|条|條|项|項|个|個)$")
+_FRAGMENT = re.compile(r"^(?:[+\-]?[\d０-９,，.．]+(?:万元|萬元|元|件|条|條|项|項|个|個)?|万元|萬元|元|件|条|條|项|項|个|個)$")
 """A piece of a number its narrow cell wrapped (`45` / `1`, `12` / `件`)."""
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
@@ -44,6 +44,8 @@ LABEL_SPACE = 0.33
 """Inside one cell, words are this close at most (a space); cells stand further apart."""
 CJK_SPACE = 0.6
 """Between two CJK characters, a gap must be this wide to be a space."""
+WRAP_PITCH = 1.25
+"""Baselines of two lines inside one cell are at most this many character heights apart."""
 MARGIN = 0.08
 """Top and bottom share of the page where page numbers and running heads live: never a table."""
 
@@ -245,6 +247,76 @@ def _span(x0: float, x1: float, bounds: list[float]) -> tuple[int, int]:
     return cols[0], cols[-1]
 
 
+def _piece(w: Word, left: float) -> bool:
+    """A word in the value columns that can be part of a wrapped number."""
+    return w.x0 >= left and bool(_FRAGMENT.match(unicodedata.normalize("NFKC", w.text)))
+
+
+def _join_wrapped(lines: list[Line]) -> list[Line]:
+    """Numbers a narrow cell wrapped (`16` over `6`, `1,2` over `34`) joined back into one word,
+    standing on the line of the row they belong to.
+
+    A piece continues the piece above it when both stand in the value columns, overlap in x, sit
+    on consecutive lines no further apart than the line spacing inside a cell (`WRAP_PITCH`: rows
+    stand further apart, by the cells' padding), and the upper piece fills its column (a
+    number wraps only where its line is full: it is as wide as the widest word of the column).
+    Anything else is left as it is printed; a piece that is no number on its own (`1,`) is then not
+    read as a value, and the table reader leaves that cell empty rather than guessing.
+    """
+    value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
+    if not value_idx:
+        return lines
+    h = median(lines[i].height for i in value_idx)
+    left = min(min(w.x0 for w in lines[i].words[_trailing_values(lines[i]):]) for i in value_idx) - 0.5 * h
+    pieces = [[w for w in ln.words if _piece(w, left)] for ln in lines]
+
+    def widest(j: int, u: Word) -> float:
+        """The widest number in u's column on the lines around (tables side by side differ)."""
+        return max(w.x1 - w.x0 for ws in pieces[max(0, j - 8):j + 9] for w in ws
+                   if min(u.x1, w.x1) - max(u.x0, w.x0) > 0 and w.text[-1:].isdigit())
+
+    chains: dict[int, list[tuple[int, Word]]] = {}  # id(last piece) -> the chain ending there
+    done: list[list[tuple[int, Word]]] = []
+    for j in range(1, len(lines)):
+        gap = lines[j].base - lines[j - 1].base
+        if gap > WRAP_PITCH * h:
+            continue
+        for w in pieces[j]:
+            ups = [u for u in pieces[j - 1] if min(u.x1, w.x1) - max(u.x0, w.x0) > 0]
+            if len(ups) != 1:
+                continue
+            u = ups[0]
+            text = unicodedata.normalize("NFKC", u.text)
+            if not text[-1:].isdigit() and text[-1:] != ",":
+                continue  # a unit ends a number: nothing continues it
+            if w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(j - 1, u):
+                continue  # the upper piece did not fill its line: it is a number of its own
+            chain = chains.pop(id(u), None) or [(j - 1, u)]
+            if len(chain) == 1:
+                done.append(chain)
+            chain.append((j, w))
+            chains[id(w)] = chain
+    if not done:
+        return lines
+    out = [list(ln.words) for ln in lines]
+    for chain in done:
+        first, last = chain[0][0], chain[-1][0]
+        whole = [w for _, w in chain]
+        # the row's label starts on the line the number stands beside: the topmost label line in
+        # the number's span (a label may be centred on it), else the number's first line
+        labelled = [i for i in range(first, last + 1) if any(w.x1 < left for w in lines[i].words)]
+        anchor = labelled[0] if labelled else first
+        for i, w in chain:
+            out[i] = [v for v in out[i] if v is not w]
+        base = lines[anchor].base
+        top = base - (whole[0].base - whole[0].top)
+        merged = Word(min(w.x0 for w in whole), max(w.x1 for w in whole), top,
+                      top + (whole[0].bottom - whole[0].top), base, "".join(w.text for w in whole),
+                      [c for w in whole for c in w.chars])
+        out[anchor] = sorted(out[anchor] + [merged], key=lambda w: w.x0)
+    return [Line(ln.base, ws, ln.height) for ln, ws in zip(lines, out) if ws]
+
+
 class TableFinder:
     """Unruled tables across the pages of one document (column geometry carries over pages)."""
 
@@ -291,6 +363,7 @@ class TableFinder:
         return sum(len(w.text) for ln in lines for w in ln.words) > 40
 
     def _sections(self, lines: list[Line]) -> list[_Section]:
+        lines[:] = _join_wrapped(lines)
         value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         if not value_idx:
             return []
