@@ -278,20 +278,24 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     chains: dict[int, list[tuple[int, Word]]] = {}  # id(last piece) -> the chain ending there
     done: list[list[tuple[int, Word]]] = []
     for j in range(1, len(lines)):
-        gap = lines[j].base - lines[j - 1].base
-        if gap > WRAP_PITCH * h:
-            continue
         for w in pieces[j]:
-            ups = [u for u in pieces[j - 1] if min(u.x1, w.x1) - max(u.x0, w.x0) > 0]
+            # the line above in w's column: a centred label line may stand between the two pieces
+            k = j - 1
+            while k >= 0 and lines[j].base - lines[k].base <= WRAP_PITCH * h and \
+                    not any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in lines[k].words):
+                k -= 1
+            if k < 0 or lines[j].base - lines[k].base > WRAP_PITCH * h:
+                continue
+            ups = [u for u in pieces[k] if min(u.x1, w.x1) - max(u.x0, w.x0) > 0]
             if len(ups) != 1:
                 continue
             u = ups[0]
             text = unicodedata.normalize("NFKC", u.text)
             if not text[-1:].isdigit() and text[-1:] != ",":
                 continue  # a unit ends a number: nothing continues it
-            if w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(j - 1, u):
+            if w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(k, u):
                 continue  # the upper piece did not fill its line: it is a number of its own
-            chain = chains.pop(id(u), None) or [(j - 1, u)]
+            chain = chains.pop(id(u), None) or [(k, u)]
             if len(chain) == 1:
                 done.append(chain)
             chain.append((j, w))
