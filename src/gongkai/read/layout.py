@@ -59,6 +59,7 @@ class Word:
     base: float
     text: str
     chars: list[Char]
+    wrapped: bool = False  # pieces of a number its narrow cell wrapped, joined (`_join_wrapped`)
 
     @property
     def value(self) -> bool:
@@ -162,7 +163,7 @@ def _is_value_line(line: Line) -> bool:
     if not values:
         return False
     h = line.height
-    if any(b.x0 - a.x1 < 0.5 * h for a, b in zip(values, values[1:])):
+    if any(b.x0 - a.x1 < 0.5 * h and not (a.wrapped or b.wrapped) for a, b in zip(values, values[1:])):
         return False  # numbers in one phrase, not in separate cells
     if k == 0:
         return len(values) >= 3  # a row printed without its label (表四's data row)
@@ -316,7 +317,7 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
         top = base - (whole[0].base - whole[0].top)
         merged = Word(min(w.x0 for w in whole), max(w.x1 for w in whole), top,
                       top + (whole[0].bottom - whole[0].top), base, "".join(w.text for w in whole),
-                      [c for w in whole for c in w.chars])
+                      [c for w in whole for c in w.chars], wrapped=True)
         out[anchor] = sorted(out[anchor] + [merged], key=lambda w: w.x0)
     return [Line(ln.base, ws, ln.height) for ln, ws in zip(lines, out) if ws]
 

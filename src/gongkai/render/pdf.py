@@ -186,7 +186,7 @@ def _narrow_widths(placed: list, width: int, pages: _Pages) -> list[float]:
     second line inside their cell (`16` over `6` for 166), as tight exported tables print them; the
     label columns share the rest of the width."""
     value_cols = {c for _, c, cell in placed if cell.colspan == 1 and not cell.header}
-    value_w = pages.width("00", CELL_SIZE) + 2 * PAD + 0.5
+    value_w = pages.width("00", CELL_SIZE) + 2 * PAD + 2.0
     need = [2.0] * width
     for _, c, cell in placed:
         if cell.colspan == 1 and c not in value_cols:
