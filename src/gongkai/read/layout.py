@@ -301,16 +301,42 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
                 done.append(chain)
             chain.append((j, w))
             chains[id(w)] = chain
+    out = [list(ln.words) for ln in lines]
+    in_chain = {id(w) for chain in done for _, w in chain}
+    # a number under a blank first line of its cell (a space wrapped before it) stands alone on
+    # the row's next line, with nothing above it in its column: it is that row's
+    for j in range(1, len(lines)):
+        if not pieces[j] or len(pieces[j]) != len(lines[j].words):
+            continue  # a line with a label of its own is a row of its own
+        k = j - 1
+        while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[j].base - lines[k].base <= WRAP_PITCH * h:
+            k -= 1
+        if k < 0 or lines[j].base - lines[k].base > WRAP_PITCH * h or not _is_value_line(lines[k]):
+            continue
+        for w in pieces[j]:
+            if id(w) in in_chain or any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in out[k]):
+                continue
+            if not any(ch.isdigit() for ch in unicodedata.normalize("NFKC", w.text)):
+                continue
+            out[j] = [v for v in out[j] if v is not w]
+            out[k] = sorted(out[k] + [w], key=lambda v: v.x0)
+            in_chain.add(id(w))
+            done.append([])
     if not done:
         return lines
-    out = [list(ln.words) for ln in lines]
     for chain in done:
+        if not chain:
+            continue
         first, last = chain[0][0], chain[-1][0]
         whole = [w for _, w in chain]
         # the row's label starts on the line the number stands beside: the topmost label line in
-        # the number's span (a label may be centred on it), else the number's first line
-        labelled = [i for i in range(first, last + 1) if any(w.x1 < left for w in lines[i].words)]
-        anchor = labelled[0] if labelled else first
+        # the number's span (a label may be centred on it), else a line of the row's one-line
+        # numbers, else the number's first line
+        span = range(first, last + 1)
+        labelled = [i for i in span if any(not _piece(w, float("-inf")) for w in lines[i].words)]
+        # a row without a label (表四's data row): its one-line numbers stand centred among the pieces
+        beside = [i for i in span if any(id(w) not in in_chain for w in pieces[i])]
+        anchor = labelled[0] if labelled else beside[0] if beside else first
         for i, w in chain:
             out[i] = [v for v in out[i] if v is not w]
         base = lines[anchor].base
