@@ -269,6 +269,10 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
         return lines
     h = median(lines[i].height for i in value_idx)
     left = min(min(w.x0 for w in lines[i].words[_trailing_values(lines[i]):]) for i in value_idx) - 0.5 * h
+    # a line of pieces only (the tops of numbers wrapped in a row without a label) may start left
+    # of every one-line number (表四's first column)
+    alone = [ln.words[0].x0 for ln in lines if all(_piece(w, float("-inf")) for w in ln.words)]
+    left = min([left] + alone)
     pieces = [[w for w in ln.words if _piece(w, left)] for ln in lines]
 
     def widest(j: int, u: Word) -> float:
