@@ -253,6 +253,19 @@ def _piece(w: Word, left: float) -> bool:
     return w.x0 >= left and bool(_FRAGMENT.match(unicodedata.normalize("NFKC", w.text)))
 
 
+def _line_pitch(lines: list[Line], h: float) -> float:
+    """How far apart two lines of one cell may stand: a little more than the commonest baseline
+    gap between lines of short words (a header written down a narrow column, a number's pieces),
+    never more than `WRAP_PITCH` character heights. Prose lines (long words) do not count: their
+    spacing is not the table's."""
+    gaps = [round(b.base - a.base, 1) for a, b in zip(lines, lines[1:])
+            if 0.8 * h < b.base - a.base < 1.6 * h and all(len(w.text) <= 2 for w in a.words + b.words)]
+    if not gaps:
+        return 1.1 * h
+    common = max(set(gaps), key=lambda g: (gaps.count(g), -g))
+    return min(1.12 * common, WRAP_PITCH * h)
+
+
 def _join_wrapped(lines: list[Line]) -> list[Line]:
     """Numbers a narrow cell wrapped (`16` over `6`, `1,2` over `34`) joined back into one word,
     standing on the line of the row they belong to.
@@ -268,6 +281,7 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
     if not value_idx:
         return lines
     h = median(lines[i].height for i in value_idx)
+    reach = _line_pitch(lines, h)
     left = min(min(w.x0 for w in lines[i].words[_trailing_values(lines[i]):]) for i in value_idx) - 0.5 * h
     # a line of pieces only (the tops of numbers wrapped in a row without a label) may start left
     # of every one-line number (表四's first column)
@@ -286,10 +300,10 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
         for w in pieces[j]:
             # the line above in w's column: a centred label line may stand between the two pieces
             k = j - 1
-            while k >= 0 and lines[j].base - lines[k].base <= WRAP_PITCH * h and \
+            while k >= 0 and lines[j].base - lines[k].base <= reach and \
                     not any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in lines[k].words):
                 k -= 1
-            if k < 0 or lines[j].base - lines[k].base > WRAP_PITCH * h:
+            if k < 0 or lines[j].base - lines[k].base > reach:
                 continue
             ups = [u for u in pieces[k] if min(u.x1, w.x1) - max(u.x0, w.x0) > 0]
             if len(ups) != 1:
@@ -313,9 +327,9 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
         if not pieces[j] or len(pieces[j]) != len(lines[j].words):
             continue  # a line with a label of its own is a row of its own
         k = j - 1
-        while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[j].base - lines[k].base <= WRAP_PITCH * h:
+        while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[j].base - lines[k].base <= reach:
             k -= 1
-        if k < 0 or lines[j].base - lines[k].base > WRAP_PITCH * h or not _is_value_line(lines[k]):
+        if k < 0 or lines[j].base - lines[k].base > reach or not _is_value_line(lines[k]):
             continue
         for w in pieces[j]:
             if id(w) in in_chain or any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in out[k]):
@@ -405,10 +419,12 @@ class TableFinder:
         # a number its narrow cell wrapped: the pieces above and below the row's baseline belong to it
         self.fragments = {}
         moved: set[int] = set()
+        reach = _line_pitch(lines, median(lines[i].height for i in value_idx)) + 0.5
         for j, ln in enumerate(lines):
             if j in value_idx:
                 continue
-            near = [i for i in value_idx if abs(lines[i].base - ln.base) < 1.6 * lines[i].height]
+            # no further than a cell's own line pitch: a piece a row pitch away is no piece of this row
+            near = [i for i in value_idx if abs(lines[i].base - ln.base) < min(1.6 * lines[i].height, reach)]
             if not near:
                 continue
             i = min(near, key=lambda i: abs(lines[i].base - ln.base))
