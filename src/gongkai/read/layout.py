@@ -355,6 +355,15 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
         # a row without a label (表四's data row): its one-line numbers stand centred among the pieces
         beside = [i for i in span if any(id(w) not in in_chain for w in pieces[i])]
         anchor = labelled[0] if labelled else beside[0] if beside else first
+        if not labelled:
+            # a number whose cell left its first line blank starts a line below its row's
+            k = first - 1
+            while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[first].base - lines[k].base <= reach:
+                k -= 1
+            if k >= 0 and lines[first].base - lines[k].base <= reach and _is_value_line(lines[k]) and \
+                    any(not _piece(w, float("-inf")) for w in lines[k].words) and \
+                    not any(min(v.x1, whole[0].x1) - max(v.x0, whole[0].x0) > 0 for v in out[k]):
+                anchor = k
         for i, w in chain:
             out[i] = [v for v in out[i] if v is not w]
         base = lines[anchor].base
