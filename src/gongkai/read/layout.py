@@ -312,7 +312,10 @@ def _join_wrapped(lines: list[Line]) -> list[Line]:
             text = unicodedata.normalize("NFKC", u.text)
             if not text[-1:].isdigit() and text[-1:] != ",":
                 continue  # a unit ends a number: nothing continues it
-            if w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(k, u):
+            unit = not any(ch.isdigit() for ch in unicodedata.normalize("NFKC", w.text))
+            if unit and lines[j].base - lines[k].base <= reach:
+                pass  # a unit wrapped under its number (`0` over `件`): a CJK unit is wider than a digit
+            elif w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(k, u):
                 continue  # the upper piece did not fill its line: it is a number of its own
             chain = chains.pop(id(u), None) or [(k, u)]
             if len(chain) == 1:
