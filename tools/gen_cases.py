@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write a corpus of synthetic, never-seen text reports in the scorer's case format.
 
-    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,pdf_unruled,pdf_partial,xlsx,scan,tiff,pdftotext,markdown,opening,narrative] [--damaged]
+    tools/gen_cases.py OUT_DIR [--n 200] [--seed 0] [--errors 0.3] [--formats text,html,docx,pdf,pdf_unruled,pdf_partial,pdf_wrapped,xlsx,scan,tiff,pdftotext,markdown,opening,narrative] [--damaged]
 
 Formats `pdftotext` and `markdown` are text converted from a generated PDF (ruled or not):
 `pdftotext -layout` output (poppler-utils) and pymupdf4llm's Markdown, as researchers hold them.
@@ -29,6 +29,8 @@ Latin digits, cells aligned top or centre, tables running across pages) as input
 `pdf_partial` writes PDFs whose tables draw only part of their ruling, one style per case (三线表,
 row rules only, the outer frame only, column rules only in the header, or a full grid missing a few
 inner borders; the style is in the truth's case.noise as `rules:<style>`), as input.pdf.
+`pdf_wrapped` writes unruled or partly ruled PDFs whose value columns are two digits wide, so
+numbers of three digits or more wrap onto a second line in their cell (`16` over `6`), as input.pdf.
 """
 
 from __future__ import annotations
@@ -247,7 +249,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--errors", type=float, default=0.3)
-    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,pdf_partial,xlsx,scan,tiff,pdftotext,markdown,opening,narrative")
+    ap.add_argument("--formats", default="text", help="comma-separated: text,html,docx,pdf,pdf_unruled,pdf_partial,pdf_wrapped,xlsx,scan,tiff,pdftotext,markdown,opening,narrative")
     ap.add_argument("--damaged", action="store_true", help="damaged reports (see above) instead of clean ones")
     ap.add_argument("--web-names", action="store_true",
                     help="name inputs as web servers do (input.jsp, input.shtml, input.PDF …): tests reading by content")
@@ -289,7 +291,7 @@ def main() -> None:
             s, data = converted_case(seed, fmt, inject)
             s.data, ext = data, "txt" if fmt == "pdftotext" else "md"
         else:
-            s, ext = synthesize(seed, inject_error=inject, fmt=fmt), {"text": "txt", "pdf_unruled": "pdf", "pdf_partial": "pdf"}.get(fmt, fmt)
+            s, ext = synthesize(seed, inject_error=inject, fmt=fmt), {"text": "txt", "pdf_unruled": "pdf", "pdf_partial": "pdf", "pdf_wrapped": "pdf"}.get(fmt, fmt)
         case = args.out / f"synth-{i:04d}"
         case.mkdir(parents=True, exist_ok=True)
         (case / (web_name(ext, names) if args.web_names else f"input.{ext}")).write_bytes(s.data)

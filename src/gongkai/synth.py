@@ -190,10 +190,12 @@ NOISES = ("units", "blank_marks", "blanks", "empty_cells", "fullwidth", "thousan
           "short_headers", "traditional", "gbk", "big5", "other_one_row")
 
 
-FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "pdf_partial", "xlsx")
+FORMATS = ("text", "html", "docx", "pdf", "pdf_unruled", "pdf_partial", "pdf_wrapped", "xlsx")
 """`pdf_unruled`: a PDF whose tables have no ruling lines, digits in a Latin font (as Word exports);
 `pdf_partial`: a PDF whose tables draw only part of their ruling (三线表, row rules only, the frame
-only, column rules only in the header, or a few inner borders missing; `render.pdf.RULES`)."""
+only, column rules only in the header, or a few inner borders missing; `render.pdf.RULES`);
+`pdf_wrapped`: an unruled or partly ruled PDF whose value columns are two digits wide, so longer
+numbers wrap onto a second line in their cell (`16` over `6`)."""
 
 
 def synthesize(seed: int, form_key: str | None = None, layout: str | None = None,
@@ -211,7 +213,7 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
         chosen.discard("gbk")
     if form.key != "v2021":
         chosen.discard("other_one_row")
-    if fmt in ("docx", "pdf", "pdf_unruled", "pdf_partial", "xlsx"):
+    if fmt in ("docx", "pdf", "pdf_unruled", "pdf_partial", "pdf_wrapped", "xlsx"):
         chosen -= {"gbk", "big5"}  # these formats carry their own encoding
     if fmt == "text" and layout == "spaces" and "empty_cells" in chosen:
         chosen.discard("empty_cells")  # an empty cell between spaces leaves no trace: not a fair test
@@ -278,6 +280,16 @@ def synthesize(seed: int, form_key: str | None = None, layout: str | None = None
             data = render_pdf(doc, printer, latin=rng.random() < 0.5, valign=rng.choice(["top", "center"]),
                               rules=rules, seed=seed)
             chosen.add(f"rules:{rules}")
+        elif fmt == "pdf_wrapped":
+            from .render.pdf import RULES
+
+            rules = rng.choice(("none",) + RULES[1:])
+            if rules == "none":
+                data = render_pdf(doc, printer, ruled=False, valign=rng.choice(["top", "center"]), narrow=True)
+            else:
+                data = render_pdf(doc, printer, latin=rng.random() < 0.5, valign=rng.choice(["top", "center"]),
+                                  rules=rules, seed=seed, narrow=True)
+            chosen.update({f"rules:{rules}", "wrapped"})
         else:
             data = (render_docx if fmt == "docx" else render_pdf)(doc, printer)
         text, layout = "", fmt

@@ -33,10 +33,10 @@ from statistics import median
 from .document import UNREADABLE_MARK, Block
 from .pdfium import Char
 
-_VALUE = re.compile(r"^(?:[+\-]?\d[\d,]*(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
+_VALUE = re.compile(r"^(?:[+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?(?:万元|萬元|元|件|条|條|项|項|个|個)?|[—–\-－]+|/|无|無)$")
 _VALUE_END = frozenset("0123456789０１２３４５６７８９—–-－/无無元件条條项項个個")
 """Characters a value line can end with (a quick test before a line is looked at closely)."""
-_FRAGMENT = re.compile(r"^(?:[\d０-９,，.．]+(?:万元|萬元|元|件|条|條|项|項|个|個)?|万元|萬元|元|件|条|條|项|項|个|個)$")
+_FRAGMENT = re.compile(r"^(?:[+\-]?[\d０-９,，.．]+(?:万元|萬元|元|件|条|條|项|項|个|個)?|万元|萬元|元|件|条|條|项|項|个|個)$")
 """A piece of a number its narrow cell wrapped (`45` / `1`, `12` / `件`)."""
 SPACE = 0.15
 """A gap wider than this share of the character height is a space between words."""
@@ -44,6 +44,8 @@ LABEL_SPACE = 0.33
 """Inside one cell, words are this close at most (a space); cells stand further apart."""
 CJK_SPACE = 0.6
 """Between two CJK characters, a gap must be this wide to be a space."""
+WRAP_PITCH = 1.25
+"""Baselines of two lines inside one cell are at most this many character heights apart."""
 MARGIN = 0.08
 """Top and bottom share of the page where page numbers and running heads live: never a table."""
 
@@ -57,6 +59,7 @@ class Word:
     base: float
     text: str
     chars: list[Char]
+    wrapped: bool = False  # pieces of a number its narrow cell wrapped, joined (`_join_wrapped`)
 
     @property
     def value(self) -> bool:
@@ -160,7 +163,7 @@ def _is_value_line(line: Line) -> bool:
     if not values:
         return False
     h = line.height
-    if any(b.x0 - a.x1 < 0.5 * h for a, b in zip(values, values[1:])):
+    if any(b.x0 - a.x1 < 0.5 * h and not (a.wrapped or b.wrapped) for a, b in zip(values, values[1:])):
         return False  # numbers in one phrase, not in separate cells
     if k == 0:
         return len(values) >= 3  # a row printed without its label (表四's data row)
@@ -245,6 +248,136 @@ def _span(x0: float, x1: float, bounds: list[float]) -> tuple[int, int]:
     return cols[0], cols[-1]
 
 
+def _piece(w: Word, left: float) -> bool:
+    """A word in the value columns that can be part of a wrapped number."""
+    return w.x0 >= left and bool(_FRAGMENT.match(unicodedata.normalize("NFKC", w.text)))
+
+
+def _line_pitch(lines: list[Line], h: float) -> float:
+    """How far apart two lines of one cell may stand: a little more than the commonest baseline
+    gap between lines of short words (a header written down a narrow column, a number's pieces),
+    never more than `WRAP_PITCH` character heights. Prose lines (long words) do not count: their
+    spacing is not the table's."""
+    gaps = [round(b.base - a.base, 1) for a, b in zip(lines, lines[1:])
+            if 0.8 * h < b.base - a.base < 1.6 * h and all(len(w.text) <= 2 for w in a.words + b.words)]
+    if not gaps:
+        return 1.1 * h
+    common = max(set(gaps), key=lambda g: (gaps.count(g), -g))
+    return min(1.12 * common, WRAP_PITCH * h)
+
+
+def _join_wrapped(lines: list[Line]) -> list[Line]:
+    """Numbers a narrow cell wrapped (`16` over `6`, `1,2` over `34`) joined back into one word,
+    standing on the line of the row they belong to.
+
+    A piece continues the piece above it when both stand in the value columns, overlap in x, sit
+    on consecutive lines no further apart than the line spacing inside a cell (`WRAP_PITCH`: rows
+    stand further apart, by the cells' padding), and the upper piece fills its column (a
+    number wraps only where its line is full: it is as wide as the widest word of the column).
+    Anything else is left as it is printed; a piece that is no number on its own (`1,`) is then not
+    read as a value, and the table reader leaves that cell empty rather than guessing.
+    """
+    value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
+    if not value_idx:
+        return lines
+    h = median(lines[i].height for i in value_idx)
+    reach = _line_pitch(lines, h)
+    left = min(min(w.x0 for w in lines[i].words[_trailing_values(lines[i]):]) for i in value_idx) - 0.5 * h
+    # a line of pieces only (the tops of numbers wrapped in a row without a label) may start left
+    # of every one-line number (表四's first column)
+    alone = [ln.words[0].x0 for ln in lines if all(_piece(w, float("-inf")) for w in ln.words)]
+    left = min([left] + alone)
+    pieces = [[w for w in ln.words if _piece(w, left)] for ln in lines]
+
+    def widest(j: int, u: Word) -> float:
+        """The widest number in u's column on the lines around (tables side by side differ)."""
+        return max(w.x1 - w.x0 for ws in pieces[max(0, j - 8):j + 9] for w in ws
+                   if min(u.x1, w.x1) - max(u.x0, w.x0) > 0 and w.text[-1:].isdigit())
+
+    chains: dict[int, list[tuple[int, Word]]] = {}  # id(last piece) -> the chain ending there
+    done: list[list[tuple[int, Word]]] = []
+    for j in range(1, len(lines)):
+        for w in pieces[j]:
+            # the line above in w's column: a centred label line may stand between the two pieces
+            k = j - 1
+            while k >= 0 and lines[j].base - lines[k].base <= reach and \
+                    not any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in lines[k].words):
+                k -= 1
+            if k < 0 or lines[j].base - lines[k].base > reach:
+                continue
+            ups = [u for u in pieces[k] if min(u.x1, w.x1) - max(u.x0, w.x0) > 0]
+            if len(ups) != 1:
+                continue
+            u = ups[0]
+            text = unicodedata.normalize("NFKC", u.text)
+            if not text[-1:].isdigit() and text[-1:] != ",":
+                continue  # a unit ends a number: nothing continues it
+            unit = not any(ch.isdigit() for ch in unicodedata.normalize("NFKC", w.text))
+            if unit and lines[j].base - lines[k].base <= reach:
+                pass  # a unit wrapped under its number (`0` over `件`): a CJK unit is wider than a digit
+            elif w.x1 - w.x0 > u.x1 - u.x0 + 0.5 or u.x1 - u.x0 < 0.75 * widest(k, u):
+                continue  # the upper piece did not fill its line: it is a number of its own
+            chain = chains.pop(id(u), None) or [(k, u)]
+            if len(chain) == 1:
+                done.append(chain)
+            chain.append((j, w))
+            chains[id(w)] = chain
+    out = [list(ln.words) for ln in lines]
+    in_chain = {id(w) for chain in done for _, w in chain}
+    # a number under a blank first line of its cell (a space wrapped before it) stands alone on
+    # the row's next line, with nothing above it in its column: it is that row's
+    for j in range(1, len(lines)):
+        if not pieces[j] or len(pieces[j]) != len(lines[j].words):
+            continue  # a line with a label of its own is a row of its own
+        k = j - 1
+        while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[j].base - lines[k].base <= reach:
+            k -= 1
+        if k < 0 or lines[j].base - lines[k].base > reach or not _is_value_line(lines[k]):
+            continue
+        for w in pieces[j]:
+            if id(w) in in_chain or any(min(v.x1, w.x1) - max(v.x0, w.x0) > 0 for v in out[k]):
+                continue
+            if not any(ch.isdigit() for ch in unicodedata.normalize("NFKC", w.text)):
+                continue
+            out[j] = [v for v in out[j] if v is not w]
+            out[k] = sorted(out[k] + [w], key=lambda v: v.x0)
+            in_chain.add(id(w))
+            done.append([])
+    if not done:
+        return lines
+    for chain in done:
+        if not chain:
+            continue
+        first, last = chain[0][0], chain[-1][0]
+        whole = [w for _, w in chain]
+        # the row's label starts on the line the number stands beside: the topmost label line in
+        # the number's span (a label may be centred on it), else a line of the row's one-line
+        # numbers, else the number's first line
+        span = range(first, last + 1)
+        labelled = [i for i in span if any(not _piece(w, float("-inf")) for w in lines[i].words)]
+        # a row without a label (表四's data row): its one-line numbers stand centred among the pieces
+        beside = [i for i in span if any(id(w) not in in_chain for w in pieces[i])]
+        anchor = labelled[0] if labelled else beside[0] if beside else first
+        if not labelled:
+            # a number whose cell left its first line blank starts a line below its row's
+            k = first - 1
+            while k >= 0 and len(pieces[k]) == len(lines[k].words) and lines[first].base - lines[k].base <= reach:
+                k -= 1
+            if k >= 0 and lines[first].base - lines[k].base <= reach and _is_value_line(lines[k]) and \
+                    any(not _piece(w, float("-inf")) for w in lines[k].words) and \
+                    not any(min(v.x1, whole[0].x1) - max(v.x0, whole[0].x0) > 0 for v in out[k]):
+                anchor = k
+        for i, w in chain:
+            out[i] = [v for v in out[i] if v is not w]
+        base = lines[anchor].base
+        top = base - (whole[0].base - whole[0].top)
+        merged = Word(min(w.x0 for w in whole), max(w.x1 for w in whole), top,
+                      top + (whole[0].bottom - whole[0].top), base, "".join(w.text for w in whole),
+                      [c for w in whole for c in w.chars], wrapped=True)
+        out[anchor] = sorted(out[anchor] + [merged], key=lambda w: w.x0)
+    return [Line(ln.base, ws, ln.height) for ln, ws in zip(lines, out) if ws]
+
+
 class TableFinder:
     """Unruled tables across the pages of one document (column geometry carries over pages)."""
 
@@ -291,16 +424,19 @@ class TableFinder:
         return sum(len(w.text) for ln in lines for w in ln.words) > 40
 
     def _sections(self, lines: list[Line]) -> list[_Section]:
+        lines[:] = _join_wrapped(lines)
         value_idx = [i for i, ln in enumerate(lines) if _is_value_line(ln)]
         if not value_idx:
             return []
         # a number its narrow cell wrapped: the pieces above and below the row's baseline belong to it
         self.fragments = {}
         moved: set[int] = set()
+        reach = _line_pitch(lines, median(lines[i].height for i in value_idx)) + 0.5
         for j, ln in enumerate(lines):
             if j in value_idx:
                 continue
-            near = [i for i in value_idx if abs(lines[i].base - ln.base) < 1.6 * lines[i].height]
+            # no further than a cell's own line pitch: a piece a row pitch away is no piece of this row
+            near = [i for i in value_idx if abs(lines[i].base - ln.base) < min(1.6 * lines[i].height, reach)]
             if not near:
                 continue
             i = min(near, key=lambda i: abs(lines[i].base - ln.base))

@@ -92,8 +92,10 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 class _Pages:
     """Pages as lists of drawing operations (drawn at the end), and the cursor on the last one."""
 
-    def __init__(self, latin: bool = False, valign: str = "center", rules: str = "all", seed: int = 0) -> None:
+    def __init__(self, latin: bool = False, valign: str = "center", rules: str = "all", seed: int = 0,
+                 narrow: bool = False) -> None:
         self.latin = latin
+        self.narrow = narrow
         self.valign = valign
         self.rules = rules
         self.rng = random.Random(seed)
@@ -166,6 +168,8 @@ def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
     with Latin fonts or partial ruling a value's printed width (plus padding) counts, so numbers
     rarely wrap (a number wrapped in a table without column rules is not read: see the README)."""
     need = [2.0] * width
+    if pages.narrow:
+        return _narrow_widths(placed, width, pages)
     for _, c, cell in placed:
         if cell.colspan == 1:
             if (pages.latin or pages.rules != "all") and not cell.header:
@@ -175,6 +179,21 @@ def _column_widths(placed: list, width: int, pages: _Pages) -> list[float]:
             need[c] = max(need[c], size, 2.0)
     total = sum(need)
     return [(PAGE_W - 2 * MARGIN_X) * n / total for n in need]
+
+
+def _narrow_widths(placed: list, width: int, pages: _Pages) -> list[float]:
+    """`narrow`: value columns only two digits wide (plus padding), so longer numbers wrap onto a
+    second line inside their cell (`16` over `6` for 166), as tight exported tables print them; the
+    label columns share the rest of the width."""
+    value_cols = {c for _, c, cell in placed if cell.colspan == 1 and not cell.header}
+    value_w = pages.width("00", CELL_SIZE) + 2 * PAD + 2.0
+    need = [2.0] * width
+    for _, c, cell in placed:
+        if cell.colspan == 1 and c not in value_cols:
+            need[c] = max(need[c], min(len(cell.text), 14) * (0.6 if cell.header else 1.0), 2.0)
+    rest = PAGE_W - 2 * MARGIN_X - value_w * len(value_cols)
+    label_total = sum(n for c, n in enumerate(need) if c not in value_cols) or 1.0
+    return [value_w if c in value_cols else rest * need[c] / label_total for c in range(width)]
 
 
 def _table(pages: _Pages, grid: Grid) -> None:
@@ -272,13 +291,15 @@ def _partial_rules(pages: _Pages, placed: list, width: int, xs: list[float], top
 
 
 def render_pdf(doc: Document, cell: CellFormatter = plain_cell, ruled: bool = True, latin: bool | None = None,
-               valign: str = "center", rules: str = "all", seed: int = 0) -> bytes:
+               valign: str = "center", rules: str = "all", seed: int = 0, narrow: bool = False) -> bytes:
     """The report as PDF bytes; `ruled=False` prints the tables without their lines (and, unless
     `latin` says otherwise, Latin characters in a Latin font); `valign` is "center" or "top";
-    `rules` draws only part of the ruling (one of `RULES`; `seed` picks the borders `missing` drops)."""
+    `rules` draws only part of the ruling (one of `RULES`; `seed` picks the borders `missing` drops);
+    `narrow` makes value columns two digits wide, so longer numbers wrap inside their cells."""
     if rules not in RULES:
         raise ValueError(f"rules must be one of {RULES}")
-    pages = _Pages(latin=not ruled if latin is None else latin, valign=valign, rules=rules, seed=seed)
+    pages = _Pages(latin=not ruled if latin is None else latin, valign=valign, rules=rules, seed=seed,
+                   narrow=narrow)
     for kind, item in outline(doc, cell):
         if kind == "table":
             _table(pages, item)  # type: ignore[arg-type]
