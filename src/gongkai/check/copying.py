@@ -47,7 +47,7 @@ class SectionSimilarity:
 
 def section_similarity(report: Report, previous: Report) -> list[SectionSimilarity]:
     """Per-section similarity of `report` with `previous` (sections present in both)."""
-    mine, theirs = _prose_by_section(report), _prose_by_section(previous)
+    mine, theirs = prose_by_section(report), prose_by_section(previous)
     if len(mine) < 2 or len(theirs) < 2:  # no usable headings: compare the whole text
         mine, theirs = {_WHOLE: _prose(report.lines, 0, len(report.lines))}, \
             {_WHOLE: _prose(previous.lines, 0, len(previous.lines))}
@@ -76,7 +76,8 @@ def compare_text(report: Report, previous: Report) -> list[Finding]:
     return findings
 
 
-def _prose_by_section(report: Report) -> dict[str, list[str]]:
+def prose_by_section(report: Report) -> dict[str, list[str]]:
+    """Each section's prose lines, as the copying measure compares them (no cells, no form labels)."""
     return {f.section.number: _prose(report.lines, f.line, f.end - 1) for f in report.sections}
 
 

@@ -334,15 +334,18 @@ def _value(report: Any, table: str, row: str, col: str) -> float | None:
 def compare_sections(old: Any, new: Any) -> list[dict[str, Any]]:
     """The six sections of both reports, aligned by number, with the passages of the newer one
     repeated from the older (the Q-DUP-1 measure: form text excluded) and the share repeated."""
-    from ..check.copying import section_similarity
+    from ..check.copying import prose_by_section, section_similarity
     from ..forms import SECTIONS
 
     similar = {s.number: s for s in section_similarity(new, old)}
+    old_prose, new_prose = prose_by_section(old), prose_by_section(new)
     out = []
     for section in SECTIONS:
         sim = similar.get(section.number)
+        # the prose the measure compared: the tables are shown above, cell by cell
         out.append({"number": section.number, "heading": section.heading,
-                    "old": _section_text(old, section.number), "new": _section_text(new, section.number),
+                    "old": "\n".join(old_prose.get(section.number, [])),
+                    "new": "\n".join(new_prose.get(section.number, [])),
                     "share": _round(sim.share) if sim else None, "chars": sim.chars if sim else None,
                     "passages": list(sim.passages) if sim else []})
     if "全文" in similar:  # no usable headings: the whole text was compared
@@ -350,13 +353,6 @@ def compare_sections(old: Any, new: Any) -> list[dict[str, Any]]:
         out.append({"number": "全文", "heading": "全文", "old": "\n".join(old.lines), "new": "\n".join(new.lines),
                     "share": _round(sim.share), "chars": sim.chars, "passages": list(sim.passages)})
     return out
-
-
-def _section_text(report: Any, number: str) -> str:
-    for found in report.sections or []:
-        if found.section.number == number:
-            return "\n".join(report.lines[found.line:found.end])
-    return ""
 
 
 # --- dashboard ---------------------------------------------------------------------------------
